@@ -1,0 +1,1 @@
+"""Ko'mak's Wagtail project package: settings, URLs, ASGI entry point, site pages and search."""

@@ -1,0 +1,168 @@
+"""StreamField blocks shared by Ko'mak's pages.
+
+Each block renders through its own template under `templates/blocks/`, so that a
+trainer's content looks the same wherever it is used.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.images.blocks import ImageChooserBlock
+
+RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "h2", "h3"]
+
+
+class StepBlock(blocks.StructBlock):
+    """One numbered step: what to do, optionally with a picture of the screen."""
+
+    instruction = blocks.TextBlock(
+        label=_("Instruction"),
+        help_text=_("One action in plain words, for example: Press the green button."),
+    )
+    image = ImageChooserBlock(
+        label=_("Picture"),
+        required=False,
+    )
+    image_alt = blocks.CharBlock(
+        label=_("Picture description"),
+        required=False,
+        max_length=250,
+        help_text=_("What the picture shows, for people who cannot see it."),
+    )
+
+    def clean(self, value):
+        result = super().clean(value)
+        if result.get("image") and not result.get("image_alt"):
+            raise StructBlockValidationError(
+                block_errors={
+                    "image_alt": ValidationError(
+                        _("Describe the picture for people who cannot see it.")
+                    )
+                }
+            )
+        return result
+
+    class Meta:
+        icon = "list-ol"
+        label = _("Numbered step")
+        template = "blocks/step_block.html"
+
+
+class CalloutBlock(blocks.StructBlock):
+    """A tip or a warning set apart from the text, with its kind written out in words."""
+
+    kind = blocks.ChoiceBlock(
+        label=_("Kind"),
+        choices=[("tip", _("Tip")), ("warning", _("Warning"))],
+        default="tip",
+    )
+    text = blocks.TextBlock(label=_("Text"))
+
+    class Meta:
+        icon = "warning"
+        label = _("Tip or warning")
+        template = "blocks/callout_block.html"
+
+
+class VideoBlock(blocks.StructBlock):
+    """A lesson video. Until the video pipeline lands it holds a title and a description."""
+
+    title = blocks.CharBlock(label=_("Title"), max_length=200)
+    description = blocks.TextBlock(
+        label=_("What the video shows"),
+        required=False,
+    )
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "blocks/video_block.html"
+
+
+class TranscriptBlock(blocks.StructBlock):
+    """The words spoken in a video, for people who cannot hear it or cannot play it."""
+
+    text = blocks.TextBlock(label=_("Transcript"))
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Transcript")
+        template = "blocks/transcript_block.html"
+
+
+class AnswerOptionBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("Answer"), max_length=300)
+    correct = blocks.BooleanBlock(label=_("This answer is right"), required=False)
+    feedback = blocks.CharBlock(
+        label=_("Feedback"),
+        max_length=500,
+        required=False,
+        help_text=_(
+            "Shown after the learner picks this answer: why it is right or not."
+        ),
+    )
+
+
+class PracticeQuestionBlock(blocks.StructBlock):
+    """A practice question checked on the server, so the right answer never ships early."""
+
+    question = blocks.CharBlock(label=_("Question"), max_length=500)
+    multiple = blocks.BooleanBlock(
+        label=_("More than one answer may be right"),
+        required=False,
+    )
+    options = blocks.ListBlock(
+        AnswerOptionBlock(),
+        label=_("Answers"),
+        min_num=2,
+        max_num=8,
+    )
+
+    def clean(self, value):
+        result = super().clean(value)
+        correct = [option for option in result["options"] if option["correct"]]
+        if not correct:
+            raise StructBlockValidationError(
+                block_errors={
+                    "options": ValidationError(_("Mark at least one answer as right."))
+                }
+            )
+        if len(correct) > 1 and not result["multiple"]:
+            raise StructBlockValidationError(
+                block_errors={
+                    "multiple": ValidationError(
+                        _(
+                            "Several answers are marked right: tick this box, or mark only one."
+                        )
+                    )
+                }
+            )
+        return result
+
+    class Meta:
+        icon = "help"
+        label = _("Practice question")
+        template = "blocks/practice_question_block.html"
+
+
+class LessonStreamBlock(blocks.StreamBlock):
+    text = blocks.RichTextBlock(
+        label=_("Text"),
+        features=RICH_TEXT_FEATURES,
+        template="blocks/rich_text_block.html",
+    )
+    step = StepBlock()
+    callout = CalloutBlock()
+    video = VideoBlock()
+    transcript = TranscriptBlock()
+    question = PracticeQuestionBlock()
+
+
+class GenericStreamBlock(blocks.StreamBlock):
+    text = blocks.RichTextBlock(
+        label=_("Text"),
+        features=RICH_TEXT_FEATURES,
+        template="blocks/rich_text_block.html",
+    )
+    callout = CalloutBlock()

@@ -1,0 +1,19 @@
+"""Links every page's header needs, cached so that they cost no query per request."""
+
+from django.core.cache import cache
+
+COURSE_INDEX_URL_KEY = "komak:course-index-url"
+
+
+def site_links(request):
+    def course_index_url():
+        from learning.selectors import course_index_get
+
+        index = course_index_get()
+        return index.url if index else "/"
+
+    return {
+        "course_index_url": cache.get_or_set(
+            COURSE_INDEX_URL_KEY, course_index_url, 300
+        )
+    }

@@ -1,0 +1,184 @@
+"""Load Ko'mak's demo content: people, courses in Uzbek and a little progress. Idempotent.
+
+Run by `make run`. Refused by production settings (KOMAK_DEMO_DATA_ALLOWED = False).
+"""
+
+import io
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.images import ImageFile
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from wagtail.images.models import Image
+
+from cms.demo_content import COURSES
+from cms.demo_users import DEMO_PASSWORD, DEMO_USERS
+from cms.setup import site_structure_ensure
+from learning.events import EventIn
+from learning.models import CourseIndexPage, CoursePage, LessonPage
+from learning.services import progress_events_record
+
+COVER_COLOURS = ["#0b5e4a", "#1d4e89", "#7a3e00", "#5b2a86", "#2f5d1e", "#8a1c3b"]
+DEMO_NAMESPACE = uuid.UUID("6f1c9a52-6d0e-4b6a-9a43-3f1d2c9b7e10")
+
+
+def _stream(body: list) -> list[dict]:
+    """Turn the demo content's (kind, value) pairs into StreamField data."""
+    blocks = []
+    for kind, value in body:
+        if kind == "text":
+            blocks.append({"type": "text", "value": value})
+        elif kind == "step":
+            blocks.append(
+                {
+                    "type": "step",
+                    "value": {"instruction": value, "image": None, "image_alt": ""},
+                }
+            )
+        elif kind in ("tip", "warning"):
+            blocks.append({"type": "callout", "value": {"kind": kind, "text": value}})
+        elif kind == "transcript":
+            blocks.append({"type": "transcript", "value": {"text": value}})
+        elif kind == "question":
+            blocks.append({"type": "question", "value": value})
+        else:
+            raise CommandError(f"Unknown demo block kind: {kind}")
+    return blocks
+
+
+def _cover_image(title: str, slug: str, colour: str) -> Image:
+    """A small generated cover: a coloured card with the course's first letter."""
+    from PIL import Image as PillowImage
+    from PIL import ImageDraw
+
+    existing = Image.objects.filter(title=f"Cover: {title}").first()
+    if existing:
+        return existing
+    canvas = PillowImage.new("RGB", (640, 360), colour)
+    draw = ImageDraw.Draw(canvas)
+    draw.ellipse((220, 80, 420, 280), fill="#ffffff")
+    draw.rectangle((40, 300, 600, 320), fill="#ffffff")
+    buffer = io.BytesIO()
+    canvas.save(buffer, format="PNG", optimize=True)
+    image = Image(
+        title=f"Cover: {title}", file=ImageFile(buffer, name=f"cover-{slug}.png")
+    )
+    image.save()
+    return image
+
+
+class Command(BaseCommand):
+    help = "Load demo people, courses and progress (safe to run again)."
+
+    def handle(self, *args, **options):
+        if not getattr(settings, "KOMAK_DEMO_DATA_ALLOWED", False):
+            raise CommandError("Demo data is refused by these settings (production).")
+        with transaction.atomic():
+            site_structure_ensure()
+            users = self.seed_users()
+            self.seed_courses()
+            self.seed_progress(users["learner"])
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+
+    def seed_users(self):
+        user_model = get_user_model()
+        users = {}
+        for spec in DEMO_USERS:
+            user, created = user_model.objects.get_or_create(
+                username=spec["username"],
+                defaults={
+                    "full_name": spec["full_name"],
+                    "phone_number": spec["phone_number"],
+                    "birth_year": spec.get("birth_year"),
+                    "region": spec.get("region", ""),
+                    "district": spec.get("district", ""),
+                    "email": f"{spec['username']}@example.org",
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            user.groups.add(*Group.objects.filter(name__in=spec["roles"]))
+            users[spec["username"]] = user
+        admin, created = user_model.objects.get_or_create(
+            username="admin",
+            defaults={
+                "full_name": "Koʻmak admin",
+                "is_staff": True,
+                "is_superuser": True,
+            },
+        )
+        if created:
+            admin.set_password(DEMO_PASSWORD)
+            admin.save()
+        return users
+
+    def seed_courses(self):
+        index = CourseIndexPage.objects.first()
+        for number, spec in enumerate(COURSES):
+            course = (
+                CoursePage.objects.child_of(index).filter(slug=spec["slug"]).first()
+            )
+            if course is None:
+                course = index.add_child(
+                    instance=CoursePage(
+                        title=spec["title"],
+                        slug=spec["slug"],
+                        audience=spec["audience"],
+                        level=spec["level"],
+                        estimated_minutes=spec["estimated_minutes"],
+                        summary=spec["summary"],
+                        outcomes="\n".join(spec["outcomes"]),
+                        cover_image=_cover_image(
+                            spec["title"],
+                            spec["slug"],
+                            COVER_COLOURS[number % len(COVER_COLOURS)],
+                        ),
+                        cover_alt=spec["cover_alt"],
+                    )
+                )
+                course.save_revision().publish()
+            for lesson_spec in spec["lessons"]:
+                if (
+                    LessonPage.objects.child_of(course)
+                    .filter(slug=lesson_spec["slug"])
+                    .exists()
+                ):
+                    continue
+                lesson = course.add_child(
+                    instance=LessonPage(
+                        title=lesson_spec["title"],
+                        slug=lesson_spec["slug"],
+                        summary=lesson_spec.get("summary", ""),
+                        estimated_minutes=lesson_spec.get("minutes", 10),
+                        body=_stream(lesson_spec["body"]),
+                    )
+                )
+                lesson.save_revision().publish()
+
+    def seed_progress(self, learner):
+        """The demo learner finished the first lesson of "Smartfon asoslari" yesterday."""
+        course = CoursePage.objects.filter(slug=COURSES[0]["slug"]).first()
+        lesson = LessonPage.objects.child_of(course).live().order_by("path").first()
+        yesterday = timezone.now() - timezone.timedelta(days=1)
+        visit = uuid.uuid5(DEMO_NAMESPACE, "learner-visit-1")
+        events = [
+            EventIn(
+                event_id=uuid.uuid5(DEMO_NAMESPACE, f"learner-{kind}"),
+                lesson_id=lesson.pk,
+                visit_id=visit,
+                kind=kind,
+                occurred_at=yesterday + timezone.timedelta(minutes=offset),
+                seconds=seconds,
+            )
+            for kind, offset, seconds in (
+                ("open", 0, None),
+                ("time", 6, 360),
+                ("complete", 7, None),
+            )
+        ]
+        progress_events_record(user=learner, events=events, lessons={lesson.pk: lesson})

@@ -1,0 +1,163 @@
+"""The site structure every Ko'mak installation needs, created idempotently after migrate.
+
+Role groups and their Wagtail permissions, the home page, the course list and the
+"Coordinator approval" workflow live here rather than in data migrations because
+Wagtail's page tree needs the real model classes. `post_migrate` also runs after a test
+database is flushed, so tests always see the same structure.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from accounts.roles import ALL_ROLES, COORDINATOR, TRAINER
+
+WORKFLOW_NAME = "Coordinator approval"
+HOME_TITLE = "Koʻmak"
+COURSES_TITLE = "Kurslar"
+COURSES_SLUG = "kurslar"
+
+
+def _permission(app_label: str, codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def roles_ensure() -> dict[str, Group]:
+    groups = {name: Group.objects.get_or_create(name=name)[0] for name in ALL_ROLES}
+    admin_access = _permission("wagtailadmin", "access_admin")
+    for role in (TRAINER, COORDINATOR):
+        groups[role].permissions.add(admin_access)
+    root_collection = Collection.get_first_root_node()
+    for role in (TRAINER, COORDINATOR):
+        for app_label, codenames in (
+            ("wagtailimages", ("add_image", "change_image", "choose_image")),
+            ("wagtaildocs", ("add_document", "change_document", "choose_document")),
+        ):
+            for codename in codenames:
+                GroupCollectionPermission.objects.get_or_create(
+                    group=groups[role],
+                    collection=root_collection,
+                    permission=_permission(app_label, codename),
+                )
+    return groups
+
+
+def home_page_ensure():
+    from cms.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        # Wagtail's first migration leaves a plain "Welcome" page with the slug "home"
+        # as the default site root; move it aside, then delete it once no site uses it.
+        placeholders = [
+            page for page in root.get_children() if page.specific_class is Page
+        ]
+        for page in placeholders:
+            page.slug = f"placeholder-{page.pk}"
+            page.save(update_fields=["slug"])
+        home = root.add_child(
+            instance=HomePage(
+                title=HOME_TITLE,
+                slug="home",
+                intro="Oʻrganing va yordam oling: telefon, internet va davlat xizmatlari "
+                "boʻyicha qisqa darslar hamda psixolog va ijtimoiy xodim bilan suhbat.",
+                learn_text="Telefon va internetdan foydalanishni bosqichma-bosqich oʻrganing.",
+                talk_text="Psixolog yoki ijtimoiy xodim bilan video orqali gaplashing.",
+            )
+        )
+        for site in Site.objects.all():
+            site.root_page = home
+            site.site_name = HOME_TITLE
+            site.save()
+        for page in placeholders:
+            if not page.get_children().exists():
+                page.delete()
+        if not Site.objects.exists():
+            Site.objects.create(
+                hostname="localhost",
+                port=80,
+                root_page=home,
+                is_default_site=True,
+                site_name=HOME_TITLE,
+            )
+    return home
+
+
+def course_index_ensure(home):
+    from learning.models import CourseIndexPage
+
+    index = CourseIndexPage.objects.child_of(home).first()
+    if index is None:
+        index = home.add_child(
+            instance=CourseIndexPage(
+                title=COURSES_TITLE,
+                slug=COURSES_SLUG,
+                intro="Qisqa va sodda darslar. Istalgan vaqtda toʻxtab, keyin davom etishingiz "
+                "mumkin: yutuqlaringiz saqlanadi.",
+            )
+        )
+    return index
+
+
+def page_permissions_ensure(groups: dict[str, Group], *, home, course_index) -> None:
+    """Trainers add and edit courses but cannot publish; coordinators can."""
+    grants = [
+        (groups[TRAINER], course_index, ("add_page", "change_page")),
+        (groups[COORDINATOR], home, ("add_page", "change_page", "publish_page")),
+    ]
+    for group, page, codenames in grants:
+        for codename in codenames:
+            GroupPagePermission.objects.get_or_create(
+                group=group,
+                page=page,
+                permission=_permission("wagtailcore", codename),
+            )
+
+
+def workflow_ensure(groups: dict[str, Group], *, home) -> Workflow:
+    """Every page under the home page goes through a coordinator's approval."""
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    task = GroupApprovalTask.objects.filter(name="Coordinator approves").first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name="Coordinator approves")
+    task.groups.set([groups[COORDINATOR]])
+    WorkflowTask.objects.get_or_create(
+        workflow=workflow, task=task, defaults={"sort_order": 0}
+    )
+    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+    return workflow
+
+
+@transaction.atomic
+def site_structure_ensure():
+    groups = roles_ensure()
+    home = home_page_ensure()
+    course_index = course_index_ensure(home)
+    page_permissions_ensure(groups, home=home, course_index=course_index)
+    workflow_ensure(groups, home=home)
+    return home
+
+
+def site_structure_ensure_on_migrate(sender, using="default", plan=None, **kwargs):
+    from django.db import connections
+
+    # Skip a partial migrate (e.g. `migrate cms zero`) where the tables are not all there.
+    tables = set(connections[using].introspection.table_names())
+    if {
+        "wagtailcore_page",
+        "cms_homepage",
+        "learning_courseindexpage",
+        "auth_group",
+    } <= tables:
+        site_structure_ensure()

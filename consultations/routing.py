@@ -1,0 +1,9 @@
+"""WebSocket routes of the consultations app."""
+
+from django.urls import path
+
+from . import consumers
+
+websocket_urlpatterns = [
+    path("ws/ping/", consumers.PingConsumer.as_asgi()),
+]

@@ -1,0 +1,75 @@
+"""Checking a practice answer against the lesson's question, on the server."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class OptionFeedback:
+    index: int
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    question_id: str
+    choices: tuple[int, ...]
+    correct: bool
+    message: str
+    options: tuple[OptionFeedback, ...]
+
+    def as_dict(self) -> dict:
+        return {
+            "question": self.question_id,
+            "choices": list(self.choices),
+            "correct": self.correct,
+            "message": self.message,
+            "options": [
+                {
+                    "index": option.index,
+                    "correct": option.correct,
+                    "feedback": option.feedback,
+                }
+                for option in self.options
+            ],
+        }
+
+
+def answer_choices_valid(question, choices) -> bool:
+    """Whether the chosen option numbers exist and fit a single- or multiple-choice question."""
+    count = len(question["options"])
+    if not choices or any(not 0 <= choice < count for choice in choices):
+        return False
+    return bool(question["multiple"]) or len(choices) == 1
+
+
+def answer_check(*, question_id: str, question, choices) -> AnswerResult:
+    options = list(question["options"])
+    right = {index for index, option in enumerate(options) if option["correct"]}
+    chosen = set(choices)
+    correct = chosen == right
+    if correct:
+        message = _("Right!")
+    elif chosen < right:
+        message = _("Partly right: there is another right answer too.")
+    else:
+        message = _("Not quite. Read the note under your answer and try again.")
+    feedback = tuple(
+        OptionFeedback(
+            index=index,
+            text=options[index]["text"],
+            correct=index in right,
+            feedback=options[index]["feedback"],
+        )
+        for index in sorted(chosen)
+    )
+    return AnswerResult(
+        question_id=question_id,
+        choices=tuple(sorted(chosen)),
+        correct=correct,
+        message=message,
+        options=feedback,
+    )

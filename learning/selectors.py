@@ -1,0 +1,172 @@
+"""Reads of the learning app: what a page needs to show a course, a lesson or progress."""
+
+from dataclasses import dataclass
+
+from django.db.models import Max
+
+from .answers import answer_check
+from .models import (
+    CourseIndexPage,
+    CoursePage,
+    LessonPage,
+    LessonProgress,
+    PracticeAnswer,
+)
+
+
+@dataclass
+class CourseProgress:
+    course: CoursePage
+    lessons: list[LessonPage]
+    completed_ids: set[int]
+    last_activity_at: object = None
+
+    @property
+    def total(self) -> int:
+        return len(self.lessons)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for lesson in self.lessons if lesson.pk in self.completed_ids)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.total) and self.done == self.total
+
+    @property
+    def started(self) -> bool:
+        return self.last_activity_at is not None
+
+    @property
+    def next_lesson(self) -> LessonPage | None:
+        for lesson in self.lessons:
+            if lesson.pk not in self.completed_ids:
+                return lesson
+        return None
+
+    def lesson_rows(self) -> list[tuple[LessonPage, bool]]:
+        return [(lesson, lesson.pk in self.completed_ids) for lesson in self.lessons]
+
+
+def course_index_get() -> CourseIndexPage | None:
+    return CourseIndexPage.objects.live().public().first()
+
+
+def lesson_visible_get(*, lesson_id: int) -> LessonPage | None:
+    """A lesson anyone may read: published and not behind a view restriction."""
+    return LessonPage.objects.live().public().filter(pk=lesson_id).first()
+
+
+def course_lessons(course: CoursePage) -> list[LessonPage]:
+    """The published lessons of a course in their order.
+
+    View restrictions are set on courses (or higher), and Wagtail checks them before a
+    course or lesson page is served, so they are not checked again per lesson here.
+    """
+    return list(LessonPage.objects.child_of(course).live().order_by("path"))
+
+
+def course_list_by_audience(
+    *, parent: CourseIndexPage
+) -> list[tuple[str, list[CoursePage]]]:
+    from .models import Audience
+
+    courses = list(CoursePage.objects.child_of(parent).live().public().order_by("path"))
+    groups = []
+    for value, label in Audience.choices:
+        members = [course for course in courses if course.audience == value]
+        if members:
+            groups.append((label, members))
+    return groups
+
+
+def course_progress_get(*, course: CoursePage, user) -> CourseProgress:
+    lessons = course_lessons(course)
+    if not user.is_authenticated:
+        return CourseProgress(course=course, lessons=lessons, completed_ids=set())
+    rows = LessonProgress.objects.filter(user=user, course=course)
+    completed = {row.lesson_id for row in rows if row.completed_at}
+    last = max((row.last_activity_at for row in rows), default=None)
+    return CourseProgress(
+        course=course, lessons=lessons, completed_ids=completed, last_activity_at=last
+    )
+
+
+def learner_courses_in_progress(*, user) -> list[CourseProgress]:
+    """Courses the learner has opened, most recently active first."""
+    activity = (
+        LessonProgress.objects.filter(user=user)
+        .values("course_id")
+        .annotate(last=Max("last_activity_at"))
+        .order_by("-last")
+    )
+    last_by_course = {row["course_id"]: row["last"] for row in activity}
+    if not last_by_course:
+        return []
+    courses = CoursePage.objects.live().public().filter(pk__in=last_by_course)
+    completed = set(
+        LessonProgress.objects.filter(
+            user=user, completed_at__isnull=False
+        ).values_list("lesson_id", flat=True)
+    )
+    result = [
+        CourseProgress(
+            course=course,
+            lessons=course_lessons(course),
+            completed_ids=completed,
+            last_activity_at=last_by_course[course.pk],
+        )
+        for course in courses
+    ]
+    result.sort(key=lambda item: item.last_activity_at, reverse=True)
+    return result
+
+
+def learner_continue_get(*, user) -> CourseProgress | None:
+    """The course to offer on the home page: the latest one that is not finished."""
+    for item in learner_courses_in_progress(user=user):
+        if not item.completed and item.next_lesson is not None:
+            return item
+    return None
+
+
+def lesson_page_context(*, lesson: LessonPage, user) -> dict:
+    """Everything the lesson template needs, in a fixed, small number of queries."""
+    course = CoursePage.objects.get(path=lesson.path[: -LessonPage.steplen])
+    lessons = course_lessons(course)
+    position = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), 0)
+    progress = None
+    answers: dict[str, PracticeAnswer] = {}
+    if user.is_authenticated:
+        progress = LessonProgress.objects.filter(user=user, lesson=lesson).first()
+        answers = {
+            answer.question_id: answer
+            for answer in PracticeAnswer.objects.filter(user=user, lesson=lesson)
+        }
+    items = []
+    step_number = 0
+    for block in lesson.body:
+        item = {"block": block, "step_number": None, "answer": None}
+        if block.block_type == "step":
+            step_number += 1
+            item["step_number"] = step_number
+        elif block.block_type == "question" and block.id in answers:
+            item["answer"] = answer_check(
+                question_id=block.id,
+                question=block.value,
+                choices=answers[block.id].choices,
+            )
+        items.append(item)
+    return {
+        "course": course,
+        "lessons": lessons,
+        "lesson_number": position + 1,
+        "previous_lesson": lessons[position - 1] if position > 0 else None,
+        "next_lesson": lessons[position + 1] if position + 1 < len(lessons) else None,
+        "progress": progress,
+        "items": items,
+    }

@@ -1,0 +1,72 @@
+"""Builders for users and a small course tree, so tests need no big fixtures."""
+
+import itertools
+import uuid
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from learning.models import CourseIndexPage, CoursePage, LessonPage
+
+_counter = itertools.count(1)
+PASSWORD = "a-long-test-password-2026"  # noqa: S105
+
+
+def user_create(*, roles=("Learner",), **fields):
+    number = next(_counter)
+    fields.setdefault("username", f"user{number}")
+    fields.setdefault("full_name", f"Test Person {number}")
+    user = get_user_model().objects.create_user(password=PASSWORD, **fields)
+    user.groups.add(*Group.objects.filter(name__in=roles))
+    return user
+
+
+def question_block(question="Qaysi tugma?", *, multiple=False, correct=(0,), count=3):
+    return {
+        "type": "question",
+        "id": str(uuid.uuid4()),
+        "value": {
+            "question": question,
+            "multiple": multiple,
+            "options": [
+                {
+                    "text": f"Javob {index}",
+                    "correct": index in correct,
+                    "feedback": f"Izoh {index}",
+                }
+                for index in range(count)
+            ],
+        },
+    }
+
+
+def course_create(*, title="Sinov kursi", lessons=2, live=True, audience="older"):
+    index = CourseIndexPage.objects.first()
+    slug = f"course-{next(_counter)}"
+    course = index.add_child(
+        instance=CoursePage(title=title, slug=slug, summary="Qisqa.", audience=audience)
+    )
+    course.save_revision().publish()
+    created = []
+    for number in range(lessons):
+        lesson = course.add_child(
+            instance=LessonPage(
+                title=f"Dars {number + 1}",
+                slug=f"dars-{number + 1}",
+                live=live,
+                body=[
+                    {"type": "text", "value": "<p>Kirish matni.</p>"},
+                    {"type": "step", "value": {"instruction": "Tugmani bosing."}},
+                    {"type": "step", "value": {"instruction": "Kuting."}},
+                    {"type": "callout", "value": {"kind": "tip", "text": "Maslahat."}},
+                    question_block(),
+                    question_block(
+                        "Qaysilari?", multiple=True, correct=(0, 2), count=4
+                    ),
+                ],
+            )
+        )
+        if live:
+            lesson.save_revision().publish()
+        created.append(lesson)
+    return course, created

@@ -1,0 +1,145 @@
+"""The lesson page: light on queries, no right answers in the HTML, forms that work without JS."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from learning.models import LessonProgress, PracticeAnswer, ProgressEvent
+from tests.factories import course_create, user_create
+
+pytestmark = pytest.mark.django_db
+
+
+def event_id_in(html):
+    return re.search(r'name="event_id" value="([0-9a-f-]{36})"', html).group(1)
+
+
+class LessonPageTests:
+    def test_anyone_can_read_a_published_lesson(self, client):
+        _, lessons = course_create()
+        response = client.get(lessons[0].url)
+        assert response.status_code == 200
+        assert "Kirish matni." in response.content.decode()
+        assert "Create a free account" in response.content.decode()
+
+    def test_unpublished_lesson_is_404(self, client):
+        _, lessons = course_create(live=False)
+        assert client.get(lessons[0].url).status_code == 404
+
+    def test_lesson_page_takes_at_most_15_queries(
+        self, client, django_assert_max_num_queries
+    ):
+        _, lessons = course_create(lessons=3)
+        user = user_create()
+        client.force_login(user)
+        client.get(
+            lessons[0].url
+        )  # warm caches shared by every request (site root paths)
+        with django_assert_max_num_queries(15):
+            response = client.get(lessons[1].url)
+        assert response.status_code == 200
+
+    def test_no_right_answer_reaches_the_browser(self, client):
+        _, lessons = course_create()
+        html = client.get(lessons[0].url).content.decode()
+        assert "correct" not in html.lower()
+        assert "Izoh" not in html  # feedback text only after answering
+
+    def test_steps_are_numbered(self, client):
+        _, lessons = course_create()
+        html = client.get(lessons[0].url).content.decode()
+        assert "Step 1" in html and "Step 2" in html
+
+
+class LessonFormTests:
+    def test_mark_as_done_without_javascript(self, client):
+        _, lessons = course_create()
+        user = user_create()
+        client.force_login(user)
+        page = client.get(lessons[0].url).content.decode()
+        form_id = re.search(
+            r'value="complete">\s*<input type="hidden" name="event_id" value="([0-9a-f-]{36})"',
+            page,
+        ).group(1)
+        data = {"action": "complete", "event_id": form_id}
+        first = client.post(lessons[0].url, data)
+        again = client.post(lessons[0].url, data)  # the form sent twice
+        assert first.status_code == again.status_code == 302
+        assert LessonProgress.objects.get(user=user, lesson=lessons[0]).completed
+        assert ProgressEvent.objects.filter(user=user, kind="complete").count() == 1
+        assert (
+            "You have finished this lesson."
+            in client.get(lessons[0].url).content.decode()
+        )
+
+    def test_answering_without_javascript_stores_and_shows_feedback(self, client):
+        _, lessons = course_create()
+        user = user_create()
+        client.force_login(user)
+        question = next(iter(lessons[0].questions()))
+        response = client.post(
+            lessons[0].url, {"action": "answer", "question": question, "choice": "1"}
+        )
+        assert response.status_code == 302
+        answer = PracticeAnswer.objects.get(user=user, question_id=question)
+        assert answer.correct is False
+        html = client.get(lessons[0].url).content.decode()
+        assert "Izoh 1" in html
+        assert "Not quite" in html
+
+    def test_visitor_sees_feedback_but_nothing_is_stored(self, client):
+        _, lessons = course_create()
+        question = next(iter(lessons[0].questions()))
+        response = client.post(
+            lessons[0].url, {"action": "answer", "question": question, "choice": "0"}
+        )
+        assert response.status_code == 200
+        assert "Right!" in response.content.decode()
+        assert ProgressEvent.objects.count() == 0
+
+    def test_visitor_mark_as_done_goes_to_sign_up(self, client):
+        _, lessons = course_create()
+        response = client.post(lessons[0].url, {"action": "complete"})
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_signup"))
+        assert ProgressEvent.objects.count() == 0
+
+    def test_answer_without_a_choice_is_explained_next_to_the_question(self, client):
+        _, lessons = course_create()
+        client.force_login(user_create())
+        question = next(iter(lessons[0].questions()))
+        response = client.post(
+            lessons[0].url, {"action": "answer", "question": question}
+        )
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert "Choose an answer, then press Check." in html
+        assert f'aria-describedby="q-{question}-error"' in html
+        assert PracticeAnswer.objects.count() == 0
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            {"action": "dance"},
+            {"action": "answer", "question": "nope", "choice": "0"},
+        ],
+    )
+    def test_bad_forms_get_400_and_save_nothing(self, client, data):
+        _, lessons = course_create()
+        client.force_login(user_create())
+        response = client.post(lessons[0].url, data)
+        assert response.status_code == 400
+        assert ProgressEvent.objects.count() == 0
+
+    def test_bad_choice_values_get_400(self, client):
+        _, lessons = course_create()
+        client.force_login(user_create())
+        question = next(iter(lessons[0].questions()))
+        for choice in ("x", "9", "-1"):
+            response = client.post(
+                lessons[0].url,
+                {"action": "answer", "question": question, "choice": choice},
+            )
+            assert response.status_code == 400
+        assert ProgressEvent.objects.count() == 0
