@@ -1,0 +1,87 @@
+"""The demo learner's journey in a real Chromium against a real Daphne.
+
+Sign in, open a lesson, answer a practice question, mark the lesson done, find it in
+"My learning", reload, and the progress is still there: once with JavaScript (events
+through the progress endpoint) and once without (plain form posts).
+"""
+
+import re
+
+import pytest
+
+from cms.demo_users import DEMO_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+COURSE_PATH = "/kurslar/oila-bilan-videoqongiroq/"
+NO_JS_COURSE_PATH = "/kurslar/firibgarlardan-saqlaning/"
+VERDICTS = {
+    "Right!",
+    "Partly right: there is another right answer too.",
+    "Not quite. Read the note under your answer and try again.",
+}
+
+
+def sign_in(page, base_url, username="learner"):
+    page.goto(base_url + "/accounts/login/")
+    page.fill("#id_login", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(base_url + "/")
+
+
+def journey(page, base_url, course_path):
+    sign_in(page, base_url)
+    page.goto(base_url + course_path)
+    page.get_by_role("link", name=re.compile("Start the course|Continue")).click()
+    lesson_url = page.url
+    lesson_title = page.locator("h1").inner_text()
+
+    question = page.locator("section.question").first
+    question.locator("input[name=choice]").first.check()
+    question.get_by_role("button", name="Check my answer").click()
+    feedback = question.locator("[data-feedback] .feedback-message")
+    feedback.wait_for()
+    verdict = feedback.inner_text()
+    assert verdict in VERDICTS
+
+    page.get_by_role("button", name="Mark as done").click()
+    page.get_by_text("You have finished this lesson.").wait_for()
+
+    page.goto(base_url + "/learning/my/")
+    card = page.locator("li.card", has=page.locator(f'a[href="{course_path}"]'))
+    assert re.search(r"1 of \d+ lessons done", card.inner_text())
+
+    page.goto(lesson_url)
+    page.reload()
+    assert page.locator("h1").inner_text() == lesson_title
+    assert page.get_by_text("You have finished this lesson.").is_visible()
+    assert page.get_by_role("button", name="Mark as done").count() == 0
+    question = page.locator("section.question").first
+    assert question.locator("input[name=choice]").first.is_checked()
+    assert question.locator(".feedback-message").inner_text() == verdict
+
+
+class LearnerJourneyTests:
+    def test_with_javascript(self, live_komak, chromium_browser):
+        context = chromium_browser.new_context()
+        page = context.new_page()
+        posts = []
+        page.on(
+            "request",
+            lambda request: (
+                posts.append(request.url)
+                if request.method == "POST" and "/learning/progress/" in request.url
+                else None
+            ),
+        )
+        journey(page, live_komak.url, COURSE_PATH)
+        # The script, not a form post, carried the answer and the completion.
+        assert len(posts) >= 3
+        context.close()
+
+    def test_without_javascript(self, live_komak, chromium_browser):
+        context = chromium_browser.new_context(java_script_enabled=False)
+        page = context.new_page()
+        journey(page, live_komak.url, NO_JS_COURSE_PATH)
+        context.close()

@@ -1,0 +1,43 @@
+"""Connections to the scale-out profile's real services: PostgreSQL and Redis on loopback."""
+
+import os
+import uuid
+
+from tests.support.parts import port_open, require
+
+POSTGRES_ADMIN_URL = os.environ.get(
+    "KOMAK_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test"
+)
+REDIS_TEST_URL = os.environ.get("KOMAK_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+
+
+def require_postgres() -> None:
+    require(
+        port_open("127.0.0.1", 5432), "PostgreSQL is not listening on 127.0.0.1:5432"
+    )
+
+
+def require_redis() -> None:
+    require(port_open("127.0.0.1", 6379), "Redis is not listening on 127.0.0.1:6379")
+
+
+class ScratchPostgresDatabase:
+    """A database made for one test and dropped afterwards."""
+
+    def __init__(self):
+        self.name = f"komak_scratch_{uuid.uuid4().hex[:10]}"
+        base, _, _ = POSTGRES_ADMIN_URL.rpartition("/")
+        self.url = f"{base}/{self.name}"
+
+    def _admin(self, sql: str) -> None:
+        import psycopg
+
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+            connection.execute(sql)
+
+    def __enter__(self) -> "ScratchPostgresDatabase":
+        self._admin(f'CREATE DATABASE "{self.name}"')
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
