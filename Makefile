@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint bench install install-dev setup clean
+.PHONY: run test lint bench install install-dev messages setup clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -23,7 +23,10 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(BIN)/python
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-setup: install
+messages: install
+	$(BIN)/python manage.py compilemessages --ignore ".venv" --ignore "node_modules" --verbosity 0
+
+setup: install messages
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py seed_demo
@@ -32,7 +35,7 @@ run: setup
 	@$(BIN)/python manage.py demo_logins
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start -f Procfile
 
-test: install-dev
+test: install-dev messages
 	$(BIN)/python -m pytest
 
 lint: install-dev

@@ -1,4 +1,4 @@
-"""allauth adapter: keeps sign-up open to everyone and new people in the Learner role."""
+"""allauth adapter: sign-up stays open to everyone."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 

@@ -1,4 +1,4 @@
-"""Forms for sign-up, sign-in and the profile page, with plain labels and plain errors."""
+"""Forms for sign-up, sign-in and the profile page, with plain labels and errors."""
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm

@@ -1,4 +1,6 @@
-"""The user model: the facts Ko'mak needs to serve a person and to count where the need is."""
+"""The user model: the facts Ko'mak needs to serve a person and to count where the need
+is.
+"""
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models

@@ -1,4 +1,6 @@
-"""Phone numbers in one canonical form, so that "+998 90 123-45-67" and "901234567" match."""
+"""Phone numbers in one canonical form, so that "+998 90 123-45-67" and "901234567"
+match.
+"""
 
 import re
 
@@ -21,7 +23,7 @@ def normalize_phone(raw: str) -> str:
     if not digits.isdigit():
         raise ValidationError(
             _(
-                "Write the phone number with digits only, for example +998 90 123 45 67."
+                "Write the phone number with digits only, for example +998 90 123 45 67."  # noqa: E501
             ),
             code="invalid_phone",
         )
@@ -30,7 +32,7 @@ def normalize_phone(raw: str) -> str:
     if not 10 <= len(digits) <= 15:
         raise ValidationError(
             _(
-                "This phone number is too short or too long. Example: +998 90 123 45 67."
+                "This phone number is too short or too long. Example: +998 90 123 45 67."  # noqa: E501
             ),
             code="invalid_phone",
         )

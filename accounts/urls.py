@@ -1,4 +1,6 @@
-"""URLs of the accounts app; allauth's own URLs are included beside these in cms/urls.py."""
+"""URLs of the accounts app; allauth's own URLs are included beside these in
+cms/urls.py.
+"""
 
 from django.urls import path
 

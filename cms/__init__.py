@@ -1,1 +1,3 @@
-"""Ko'mak's Wagtail project package: settings, URLs, ASGI entry point, site pages and search."""
+"""Ko'mak's Wagtail project package: settings, URLs, ASGI entry point, site pages and
+search.
+"""

@@ -1,4 +1,4 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels, served by Daphne."""
+"""ASGI entry point served by Daphne: HTTP through Django, WebSockets via Channels."""
 
 import os
 

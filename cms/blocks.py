@@ -50,7 +50,7 @@ class StepBlock(blocks.StructBlock):
 
 
 class CalloutBlock(blocks.StructBlock):
-    """A tip or a warning set apart from the text, with its kind written out in words."""
+    """A tip or a warning set apart from the text, its kind written out in words."""
 
     kind = blocks.ChoiceBlock(
         label=_("Kind"),
@@ -66,7 +66,9 @@ class CalloutBlock(blocks.StructBlock):
 
 
 class VideoBlock(blocks.StructBlock):
-    """A lesson video. Until the video pipeline lands it holds a title and a description."""
+    """A lesson video. Until the video pipeline lands it holds a title and a
+    description.
+    """
 
     title = blocks.CharBlock(label=_("Title"), max_length=200)
     description = blocks.TextBlock(
@@ -105,7 +107,7 @@ class AnswerOptionBlock(blocks.StructBlock):
 
 
 class PracticeQuestionBlock(blocks.StructBlock):
-    """A practice question checked on the server, so the right answer never ships early."""
+    """A practice question checked on the server: the answer never ships early."""
 
     question = blocks.CharBlock(label=_("Question"), max_length=500)
     multiple = blocks.BooleanBlock(
@@ -133,7 +135,7 @@ class PracticeQuestionBlock(blocks.StructBlock):
                 block_errors={
                     "multiple": ValidationError(
                         _(
-                            "Several answers are marked right: tick this box, or mark only one."
+                            "Several answers are marked right: tick this box, or mark only one."  # noqa: E501
                         )
                     )
                 }

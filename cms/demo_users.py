@@ -1,4 +1,6 @@
-"""The demo people. Their usernames and password are stable: later work and the README rely on them."""
+"""The demo people. Their usernames and password are stable: later work and the README
+rely on them.
+"""
 
 from accounts.regions import Region
 from accounts.roles import COORDINATOR, LEARNER, SOCIAL_WORKER, SPECIALIST, TRAINER

@@ -1,4 +1,5 @@
-"""The site structure every Ko'mak installation needs, created idempotently after migrate.
+"""The site structure every Ko'mak installation needs, created idempotently after
+migrate.
 
 Role groups and their Wagtail permissions, the home page, the course list and the
 "Coordinator approval" workflow live here rather than in data migrations because
@@ -75,9 +76,9 @@ def home_page_ensure():
             instance=HomePage(
                 title=HOME_TITLE,
                 slug="home",
-                intro="Oʻrganing va yordam oling: telefon, internet va davlat xizmatlari "
+                intro="Oʻrganing va yordam oling: telefon, internet va davlat xizmatlari "  # noqa: E501
                 "boʻyicha qisqa darslar hamda psixolog va ijtimoiy xodim bilan suhbat.",
-                learn_text="Telefon va internetdan foydalanishni bosqichma-bosqich oʻrganing.",
+                learn_text="Telefon va internetdan foydalanishni bosqichma-bosqich oʻrganing.",  # noqa: E501
                 talk_text="Psixolog yoki ijtimoiy xodim bilan video orqali gaplashing.",
             )
         )
@@ -108,7 +109,7 @@ def course_index_ensure(home):
             instance=CourseIndexPage(
                 title=COURSES_TITLE,
                 slug=COURSES_SLUG,
-                intro="Qisqa va sodda darslar. Istalgan vaqtda toʻxtab, keyin davom etishingiz "
+                intro="Qisqa va sodda darslar. Istalgan vaqtda toʻxtab, keyin davom etishingiz "  # noqa: E501
                 "mumkin: yutuqlaringiz saqlanadi.",
             )
         )
@@ -159,7 +160,8 @@ def site_structure_ensure_on_migrate(sender, using="default", **kwargs):
     from django.contrib.auth.management import create_permissions
     from django.db import connections
 
-    # Skip a partial migrate (e.g. `migrate cms zero`) where the tables are not all there.
+    # Skip a partial migrate (e.g. `migrate cms zero`) where the tables are not all
+    # there.
     tables = set(connections[using].introspection.table_names())
     needed = {
         "wagtailcore_page",

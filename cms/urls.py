@@ -1,4 +1,6 @@
-"""Root URL configuration: accounts, learning, consultations, search, admin, then Wagtail pages."""
+"""Root URL configuration: accounts, learning, consultations, search, admin, then
+Wagtail pages.
+"""
 
 from django.conf import settings
 from django.urls import include, path

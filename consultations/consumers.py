@@ -5,7 +5,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 
 class PingConsumer(AsyncJsonWebsocketConsumer):
-    """Answers {"type": "ping"} with {"type": "pong"}; used by health checks and tests."""
+    """Answer {"type": "ping"} with {"type": "pong"}: for health checks and tests."""
 
     async def connect(self):
         await self.accept()

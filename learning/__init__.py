@@ -1,6 +1,7 @@
 """Learning: courses that trainers publish in Wagtail and progress that is never lost.
 
 Progress is kept twice, as Kolibri does: per-visit session records (`LessonVisit`) and
-a per-lesson summary (`LessonProgress`). Both are recomputed from idempotent, client-made
-events (`ProgressEvent`), so retried or late events change nothing twice.
+a per-lesson summary (`LessonProgress`). Both are recomputed from idempotent events
+made on the learner's device (`ProgressEvent`), so retried or late events change
+nothing twice.
 """

@@ -39,7 +39,9 @@ class AnswerResult:
 
 
 def answer_choices_valid(question, choices) -> bool:
-    """Whether the chosen option numbers exist and fit a single- or multiple-choice question."""
+    """Whether the chosen option numbers exist and fit a single- or multiple-choice
+    question.
+    """
     count = len(question["options"])
     if not choices or any(not 0 <= choice < count for choice in choices):
         return False

@@ -175,7 +175,7 @@ def event_parse(raw, *, index: int) -> EventIn:
 
 
 def events_parse(payload) -> list[EventIn]:
-    """Turn a decoded JSON body into events, or raise EventError for the first problem."""
+    """Turn a decoded JSON body into events, or raise EventError at the first fault."""
     if not isinstance(payload, dict) or set(payload.keys()) != {"events"}:
         raise EventError(_("The request must be an object with a list of events."))
     raw_events = payload["events"]

@@ -1,4 +1,4 @@
-"""Reads of the learning app: what a page needs to show a course, a lesson or progress."""
+"""Reads of the learning app: what pages need to show courses, lessons, progress."""
 
 from dataclasses import dataclass
 

@@ -1,4 +1,5 @@
-"""Views of the learning app: the progress endpoint, lesson form posts and "My learning".
+"""Views of the learning app: the progress endpoint, lesson form posts and "My
+learning".
 
 Views only parse input and call services and selectors.
 """

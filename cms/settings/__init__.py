@@ -1,1 +1,3 @@
-"""Settings modules: `base` reads the environment, `dev`, `test` and `production` adjust it."""
+"""Settings modules: `base` reads the environment, `dev`, `test` and `production` adjust
+it.
+"""

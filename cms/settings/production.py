@@ -1,4 +1,6 @@
-"""Production settings: only hardens `base`; refuses to start without a secret and hosts."""
+"""Production settings: only hardens `base`; refuses to start without a secret and
+hosts.
+"""
 
 import os
 

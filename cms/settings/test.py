@@ -1,4 +1,4 @@
-"""Test settings: fast password hashing, in-memory email, the same databases as `base`."""
+"""Test settings: fast hashing, in-memory e-mail, the databases of `base`."""
 
 from .base import *  # noqa: F403
 

@@ -1,4 +1,6 @@
-"""The ASGI application: HTTP through Django and WebSockets through Channels, origins checked."""
+"""The ASGI application: HTTP through Django and WebSockets through Channels, origins
+checked.
+"""
 
 import pytest
 from asgiref.sync import async_to_sync

@@ -6,8 +6,6 @@ import os
 import subprocess
 import sys
 
-import pytest
-
 from tests.support.live import REPO
 from tests.support.services import (
     REDIS_TEST_URL,

@@ -1,4 +1,6 @@
-"""`seed_demo`: the demo people and courses, the same after a second run, refused in production."""
+"""`seed_demo`: the demo people and courses, the same after a second run, refused in
+production.
+"""
 
 import pytest
 from django.contrib.auth import get_user_model

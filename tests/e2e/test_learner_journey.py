@@ -5,21 +5,22 @@ Sign in, open a lesson, answer a practice question, mark the lesson done, find i
 through the progress endpoint) and once without (plain form posts).
 """
 
-import re
-
 import pytest
 
 from cms.demo_users import DEMO_PASSWORD
+from tests.support.i18n import uz
 
 pytestmark = pytest.mark.e2e
 
 COURSE_PATH = "/kurslar/oila-bilan-videoqongiroq/"
 NO_JS_COURSE_PATH = "/kurslar/firibgarlardan-saqlaning/"
 VERDICTS = {
-    "Right!",
-    "Partly right: there is another right answer too.",
-    "Not quite. Read the note under your answer and try again.",
+    uz("Right!"),
+    uz("Partly right: there is another right answer too."),
+    uz("Not quite. Read the note under your answer and try again."),
 }
+# An Uzbek-speaking learner's phone: the interface answers in Uzbek.
+LOCALE = "uz-UZ"
 
 
 def sign_in(page, base_url, username="learner"):
@@ -33,30 +34,37 @@ def sign_in(page, base_url, username="learner"):
 def journey(page, base_url, course_path):
     sign_in(page, base_url)
     page.goto(base_url + course_path)
-    page.get_by_role("link", name=re.compile("Start the course|Continue")).click()
+    lesson_count = page.locator("ol.lesson-list li").count()
+    page.get_by_role("link", name=uz("Start the course")).click()
     lesson_url = page.url
     lesson_title = page.locator("h1").inner_text()
 
     question = page.locator("section.question").first
     question.locator("input[name=choice]").first.check()
-    question.get_by_role("button", name="Check my answer").click()
+    question.get_by_role("button", name=uz("Check my answer")).click()
     feedback = question.locator("[data-feedback] .feedback-message")
     feedback.wait_for()
     verdict = feedback.inner_text()
     assert verdict in VERDICTS
 
-    page.get_by_role("button", name="Mark as done").click()
-    page.get_by_text("You have finished this lesson.").wait_for()
+    page.get_by_role("button", name=uz("Mark as done")).click()
+    page.get_by_text(uz("You have finished this lesson.")).wait_for()
 
     page.goto(base_url + "/learning/my/")
     card = page.locator("li.card", has=page.locator(f'a[href="{course_path}"]'))
-    assert re.search(r"1 of \d+ lessons done", card.inner_text())
+    done = uz(
+        "%(done)s of %(total)s lessons done (%(percent)s%%)",
+        done=1,
+        total=lesson_count,
+        percent=round(100 / lesson_count),
+    )
+    assert done in card.inner_text()
 
     page.goto(lesson_url)
     page.reload()
     assert page.locator("h1").inner_text() == lesson_title
-    assert page.get_by_text("You have finished this lesson.").is_visible()
-    assert page.get_by_role("button", name="Mark as done").count() == 0
+    assert page.get_by_text(uz("You have finished this lesson.")).is_visible()
+    assert page.get_by_role("button", name=uz("Mark as done")).count() == 0
     question = page.locator("section.question").first
     assert question.locator("input[name=choice]").first.is_checked()
     assert question.locator(".feedback-message").inner_text() == verdict
@@ -64,7 +72,7 @@ def journey(page, base_url, course_path):
 
 class LearnerJourneyTests:
     def test_with_javascript(self, live_komak, chromium_browser):
-        context = chromium_browser.new_context()
+        context = chromium_browser.new_context(locale=LOCALE)
         page = context.new_page()
         posts = []
         page.on(
@@ -81,7 +89,7 @@ class LearnerJourneyTests:
         context.close()
 
     def test_without_javascript(self, live_komak, chromium_browser):
-        context = chromium_browser.new_context(java_script_enabled=False)
+        context = chromium_browser.new_context(locale=LOCALE, java_script_enabled=False)
         page = context.new_page()
         journey(page, live_komak.url, NO_JS_COURSE_PATH)
         context.close()

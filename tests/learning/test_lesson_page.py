@@ -1,4 +1,6 @@
-"""The lesson page: light on queries, no right answers in the HTML, forms that work without JS."""
+"""The lesson page: light on queries, no right answers in the HTML, forms that work
+without JS.
+"""
 
 import re
 
@@ -7,6 +9,7 @@ from django.urls import reverse
 
 from learning.models import LessonProgress, PracticeAnswer, ProgressEvent
 from tests.factories import course_create, user_create
+from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +24,11 @@ class LessonPageTests:
         response = client.get(lessons[0].url)
         assert response.status_code == 200
         assert "Kirish matni." in response.content.decode()
-        assert "Create a free account" in response.content.decode()
+        invitation = uz(
+            "Create a free account to keep your progress. Next time you will continue "
+            "where you stopped."
+        )
+        assert invitation in response.content.decode()
 
     def test_unpublished_lesson_is_404(self, client):
         _, lessons = course_create(live=False)
@@ -49,7 +56,8 @@ class LessonPageTests:
     def test_steps_are_numbered(self, client):
         _, lessons = course_create()
         html = client.get(lessons[0].url).content.decode()
-        assert "Step 1" in html and "Step 2" in html
+        assert uz("Step %(number)s", number=1) in html
+        assert uz("Step %(number)s", number=2) in html
 
 
 class LessonFormTests:
@@ -59,7 +67,7 @@ class LessonFormTests:
         client.force_login(user)
         page = client.get(lessons[0].url).content.decode()
         form_id = re.search(
-            r'value="complete">\s*<input type="hidden" name="event_id" value="([0-9a-f-]{36})"',
+            r'value="complete">\s*<input type="hidden" name="event_id" value="([0-9a-f-]{36})"',  # noqa: E501
             page,
         ).group(1)
         data = {"action": "complete", "event_id": form_id}
@@ -68,10 +76,8 @@ class LessonFormTests:
         assert first.status_code == again.status_code == 302
         assert LessonProgress.objects.get(user=user, lesson=lessons[0]).completed
         assert ProgressEvent.objects.filter(user=user, kind="complete").count() == 1
-        assert (
-            "You have finished this lesson."
-            in client.get(lessons[0].url).content.decode()
-        )
+        html = client.get(lessons[0].url).content.decode()
+        assert uz("You have finished this lesson.") in html
 
     def test_answering_without_javascript_stores_and_shows_feedback(self, client):
         _, lessons = course_create()
@@ -86,7 +92,7 @@ class LessonFormTests:
         assert answer.correct is False
         html = client.get(lessons[0].url).content.decode()
         assert "Izoh 1" in html
-        assert "Not quite" in html
+        assert uz("Not quite. Read the note under your answer and try again.") in html
 
     def test_visitor_sees_feedback_but_nothing_is_stored(self, client):
         _, lessons = course_create()
@@ -95,7 +101,7 @@ class LessonFormTests:
             lessons[0].url, {"action": "answer", "question": question, "choice": "0"}
         )
         assert response.status_code == 200
-        assert "Right!" in response.content.decode()
+        assert uz("Right!") in response.content.decode()
         assert ProgressEvent.objects.count() == 0
 
     def test_visitor_mark_as_done_goes_to_sign_up(self, client):
@@ -114,7 +120,7 @@ class LessonFormTests:
         )
         assert response.status_code == 400
         html = response.content.decode()
-        assert "Choose an answer, then press Check." in html
+        assert uz("Choose an answer, then press Check.") in html
         assert f'aria-describedby="q-{question}-error"' in html
         assert PracticeAnswer.objects.count() == 0
 

@@ -11,6 +11,7 @@ from learning.events import EventIn
 from learning.selectors import learner_continue_get, learner_courses_in_progress
 from learning.services import progress_events_record
 from tests.factories import course_create, user_create
+from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +36,7 @@ class MyLearningTests:
     def test_empty_state(self, client):
         client.force_login(user_create())
         response = client.get(reverse("learning_my_learning"))
-        assert "You have not started a course yet." in response.content.decode()
+        assert uz("You have not started a course yet.") in response.content.decode()
 
     def test_percent_and_continue_opens_next_unfinished_lesson(self, client):
         course, lessons = course_create(lessons=4)
@@ -49,7 +50,13 @@ class MyLearningTests:
         assert items[0].next_lesson.pk == lessons[1].pk
         client.force_login(user)
         html = client.get(reverse("learning_my_learning")).content.decode()
-        assert "2 of 4 lessons done (50%)" in html
+        expected = uz(
+            "%(done)s of %(total)s lessons done (%(percent)s%%)",
+            done=2,
+            total=4,
+            percent=50,
+        )
+        assert expected in html
         assert f'href="{lessons[1].url}"' in html
 
     def test_course_complete_when_all_lessons_are(self):
@@ -66,7 +73,7 @@ class MyLearningTests:
         record(user_create(), lessons[0], "complete")
         client.force_login(user_create())
         html = client.get(reverse("learning_my_learning")).content.decode()
-        assert "You have not started a course yet." in html
+        assert uz("You have not started a course yet.") in html
 
     def test_continue_card_on_home_shows_latest_unfinished_course(self, client):
         older_course, older = course_create(title="Eski kurs", lessons=2)
@@ -76,11 +83,11 @@ class MyLearningTests:
         record(user, newer[0], "complete", minutes_ago=5)
         client.force_login(user)
         html = client.get(HomePage.objects.get().url).content.decode()
-        assert "Continue where you stopped" in html
+        assert uz("Continue where you stopped") in html
         assert "Yangi kurs" in html
         assert f'href="{newer[1].url}"' in html
 
     def test_no_continue_card_for_visitors(self, client):
         html = client.get(HomePage.objects.get().url).content.decode()
-        assert "Continue where you stopped" not in html
-        assert "Talk to a specialist" in html
+        assert uz("Continue where you stopped") not in html
+        assert uz("Talk to a specialist") in html

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from learning.models import LessonProgress, LessonVisit, PracticeAnswer, ProgressEvent
 from tests.factories import course_create, user_create
+from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db
 URL = "/learning/progress/"
@@ -116,7 +117,8 @@ class ProgressRecordTests:
                 seconds=45,
             ),
         ]
-        # Newest first, one by one, as a device flushing a queue after a reconnect might.
+        # Newest first, one by one, as a device flushing a queue after a reconnect
+        # might.
         for item in reversed(events):
             assert post(client, {"events": [item]}).status_code == 200
         progress = LessonProgress.objects.get(user=user, lesson=lessons[0])
@@ -177,7 +179,9 @@ class ProgressRecordTests:
 
 
 class ProgressRejectionTests:
-    """Each kind of invalid payload: 400 (or the right status), a message, nothing saved."""
+    """Each kind of invalid payload: 400 (or the right status), a message, nothing
+    saved.
+    """
 
     @pytest.mark.parametrize(
         ("mutate", "field"),
@@ -256,7 +260,7 @@ class ProgressRejectionTests:
         client, *_ = setup
         response = post(client, None, raw="{events: [")
         assert response.status_code == 400
-        assert "JSON" in response.json()["error"]
+        assert response.json()["error"] == uz("The request is not valid JSON.")
 
     def test_wrong_content_type(self, setup):
         client, _, _, lessons = setup

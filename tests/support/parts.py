@@ -1,4 +1,5 @@
-"""Skip a test when a real part (Chromium, PostgreSQL, Redis...) is missing, except in CI.
+"""Skip a test when a real part (Chromium, PostgreSQL, Redis...) is missing, except in
+CI.
 
 In CI (`CI=true`) nothing an issue asks to prove may skip, so a missing part fails.
 """

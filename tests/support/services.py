@@ -1,4 +1,6 @@
-"""Connections to the scale-out profile's real services: PostgreSQL and Redis on loopback."""
+"""Connections to the scale-out profile's real services: PostgreSQL and Redis on
+loopback.
+"""
 
 import os
 import uuid

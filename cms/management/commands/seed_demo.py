@@ -1,4 +1,5 @@
-"""Load Ko'mak's demo content: people, courses in Uzbek and a little progress. Idempotent.
+"""Load Ko'mak's demo content: people, courses in Uzbek and a little progress.
+Idempotent.
 
 Run by `make run`. Refused by production settings (KOMAK_DEMO_DATA_ALLOWED = False).
 """
@@ -161,7 +162,7 @@ class Command(BaseCommand):
                 lesson.save_revision().publish()
 
     def seed_progress(self, learner):
-        """The demo learner finished the first lesson of "Smartfon asoslari" yesterday."""
+        """The demo learner finished the first lesson of the first course yesterday."""
         course = CoursePage.objects.filter(slug=COURSES[0]["slug"]).first()
         lesson = LessonPage.objects.child_of(course).live().order_by("path").first()
         yesterday = timezone.now() - timezone.timedelta(days=1)

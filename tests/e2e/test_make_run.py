@@ -1,0 +1,148 @@
+"""What `make run` starts: Daphne and the django-q2 cluster together from the Procfile.
+
+The database is prepared as `make run` prepares it (migrate, collectstatic, seed_demo);
+then honcho starts both processes, pages answer, the trainer reaches the Wagtail admin,
+a queued task is run by the cluster, and Ctrl-C (SIGINT) stops everything.
+"""
+
+import http.cookiejar
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from cms.demo_users import DEMO_PASSWORD
+from tests.support.live import REPO, LiveServer
+from tests.support.parts import port_open
+
+pytestmark = pytest.mark.e2e
+
+PAGES = [
+    "/",
+    "/kurslar/",
+    "/kurslar/smartfon-asoslari/",
+    "/kurslar/smartfon-asoslari/telefonni-yoqish/",
+]
+
+
+def manage_output(server: LiveServer, code: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=REPO,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+def admin_session(base_url: str, username: str) -> urllib.request.OpenerDirector:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(base_url + "/admin/login/", timeout=30) as response:
+        html = response.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    data = urllib.parse.urlencode(
+        {
+            "username": username,
+            "password": DEMO_PASSWORD,
+            "csrfmiddlewaretoken": token,
+            "next": "/admin/",
+        }
+    ).encode()
+    request = urllib.request.Request(
+        base_url + "/admin/login/",
+        data=data,
+        headers={"Referer": base_url + "/admin/login/"},
+    )
+    opener.open(request, timeout=30).close()
+    return opener
+
+
+@pytest.fixture(scope="module")
+def honcho_run():
+    server = LiveServer()
+    server.prepare()
+    bin_dir = str(Path(sys.executable).parent)
+    env = {
+        **server.env,
+        "PORT": str(server.port),
+        "PATH": bin_dir + os.pathsep + os.environ["PATH"],
+    }
+    log_path = server.workdir / "honcho.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [str(Path(bin_dir) / "honcho"), "start", "-f", "Procfile"],
+            cwd=REPO,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while not port_open("127.0.0.1", server.port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(log_path.read_text()[-3000:])
+            time.sleep(0.3)
+        yield server, process, log_path
+        if process.poll() is None:
+            process.kill()
+
+
+class MakeRunTests:
+    def test_pages_answer(self, honcho_run):
+        server, _, _ = honcho_run
+        for path in PAGES:
+            with urllib.request.urlopen(server.url + path, timeout=30) as response:
+                assert response.status == 200, path
+                assert "Koʻmak" in response.read().decode()
+
+    def test_trainer_reaches_the_wagtail_admin(self, honcho_run):
+        server, _, _ = honcho_run
+        opener = admin_session(server.url, "trainer")
+        with opener.open(server.url + "/admin/", timeout=30) as response:
+            assert response.status == 200
+            assert response.url == server.url + "/admin/"
+            assert "Malika" in response.read().decode()
+
+    def test_the_task_cluster_runs_queued_tasks(self, honcho_run):
+        server, _, _ = honcho_run
+        task_id = manage_output(
+            server,
+            "from django_q.tasks import async_task; print(async_task('math.floor', 2.5))",  # noqa: E501
+        )
+        deadline = time.monotonic() + 60
+        result = "None"
+        while time.monotonic() < deadline:
+            result = manage_output(
+                server, f"from django_q.tasks import result; print(result('{task_id}'))"
+            )
+            if result != "None":
+                break
+            time.sleep(1)
+        assert result == "2"
+
+    def test_ctrl_c_stops_both(self, honcho_run):
+        server, process, log_path = honcho_run
+        children = subprocess.run(
+            ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        assert len(children) == 2  # web and worker
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+        assert not port_open("127.0.0.1", server.port)
+        log = log_path.read_text()
+        assert re.search(r"web\.1 .*\| ", log)
+        assert re.search(r"worker\.1 .*\| ", log)
+        for pid in children:
+            with pytest.raises(ProcessLookupError):
+                os.kill(int(pid), 0)
