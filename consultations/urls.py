@@ -1,9 +1,9 @@
-"""URLs of the consultations app."""
+"""URLs of the consultations app, gathered from its parts."""
 
-from django.urls import path
-
-from . import views
+from django.urls import include, path
 
 urlpatterns = [
-    path("", views.index, name="consultations_index"),
+    path("", include("consultations.urls_booking")),
+    path("", include("consultations.urls_precall")),
+    path("", include("consultations.urls_call")),
 ]

@@ -1,4 +1,4 @@
-"""The entry page of consultations, until booking arrives."""
+"""Booking views: the specialist directory, booking, appointments, consent."""
 
 from django.shortcuts import render
 

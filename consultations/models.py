@@ -1,0 +1,305 @@
+"""Specialists, their hours, bookings, consent and session notes.
+
+All times are stored in UTC and shown in Asia/Tashkent (settings.TIME_ZONE). A booking
+is the unit of access: only its client and its specialist may see its pages or join
+its call, and only inside its window.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# How long before the start the call may be joined, and when a booking can no longer be
+# cancelled or moved by the client.
+JOIN_EARLY = timedelta(minutes=15)
+CHANGE_DEADLINE = timedelta(hours=2)
+
+
+class Topic(models.TextChoices):
+    LONELINESS = "loneliness", _("Loneliness")
+    FAMILY_CONFLICT = "family_conflict", _("Family conflict")
+    GRIEF = "grief", _("Grief and loss")
+    ANXIETY = "anxiety", _("Worry and anxiety")
+    PENSIONS = "pensions", _("Pensions and benefits")
+    DISABILITY = "disability", _("Disability support")
+    DIGITAL = "digital", _("Help with digital services")
+
+
+class SpecialistKind(models.TextChoices):
+    PSYCHOLOGIST = "psychologist", _("Psychologist")
+    SOCIAL_WORKER = "social_worker", _("Social worker")
+
+
+class SpecialistProfile(models.Model):
+    """What a client sees before choosing a specialist, and how long sessions are."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="specialist_profile",
+    )
+    kind = models.CharField(
+        verbose_name=_("kind"),
+        max_length=20,
+        choices=SpecialistKind.choices,
+    )
+    languages = models.JSONField(
+        verbose_name=_("languages"),
+        default=list,
+        help_text=_("Language codes the specialist speaks, for example uz, ru, kaa."),
+    )
+    topics = models.JSONField(
+        verbose_name=_("topics"),
+        default=list,
+        help_text=_("Topic codes the specialist helps with."),
+    )
+    bio = models.TextField(verbose_name=_("short introduction"), max_length=600)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("photo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    photo_alt = models.CharField(
+        verbose_name=_("photo description"),
+        max_length=250,
+        blank=True,
+    )
+    session_minutes = models.PositiveSmallIntegerField(
+        verbose_name=_("session length in minutes"),
+        default=45,
+    )
+    buffer_minutes = models.PositiveSmallIntegerField(
+        verbose_name=_("break between sessions in minutes"),
+        default=15,
+    )
+    is_active = models.BooleanField(verbose_name=_("takes bookings"), default=True)
+
+    class Meta:
+        verbose_name = _("specialist")
+        verbose_name_plural = _("specialists")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session_minutes__gte=15, session_minutes__lte=180),
+                name="consultations_specialist_session_length_sane",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    @property
+    def slot_minutes(self) -> int:
+        return self.session_minutes + self.buffer_minutes
+
+
+class WeeklyHours(models.Model):
+    """A recurring weekly period when the specialist takes sessions (Tashkent time)."""
+
+    specialist = models.ForeignKey(
+        SpecialistProfile,
+        on_delete=models.CASCADE,
+        related_name="weekly_hours",
+    )
+    weekday = models.PositiveSmallIntegerField(
+        verbose_name=_("weekday"),
+        help_text=_("0 is Monday, 6 is Sunday."),
+    )
+    start_time = models.TimeField(verbose_name=_("from"))
+    end_time = models.TimeField(verbose_name=_("until"))
+
+    class Meta:
+        ordering = ["weekday", "start_time"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6),
+                name="consultations_weeklyhours_weekday_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_time__lt=models.F("end_time")),
+                name="consultations_weeklyhours_start_before_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.weekday} {self.start_time}-{self.end_time}"
+
+
+class TimeOff(models.Model):
+    """An exception to the weekly hours: leave, a holiday, a training day."""
+
+    specialist = models.ForeignKey(
+        SpecialistProfile,
+        on_delete=models.CASCADE,
+        related_name="time_off",
+    )
+    starts_at = models.DateTimeField(verbose_name=_("from"))
+    ends_at = models.DateTimeField(verbose_name=_("until"))
+    reason = models.CharField(verbose_name=_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")),
+                name="consultations_timeoff_start_before_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.specialist} {self.starts_at:%Y-%m-%d}"
+
+
+class BookingStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+    COMPLETED = "completed", _("Completed")
+    NO_SHOW = "no_show", _("Did not take place")
+
+
+ACTIVE_STATUSES = [BookingStatus.CONFIRMED, BookingStatus.COMPLETED]
+
+
+class Booking(models.Model):
+    """One consultation between a client and a specialist at a set time.
+
+    Double booking is impossible: an active booking's (specialist, start) is unique in
+    the database, and `booking_create` takes a lock on the specialist and checks
+    overlaps inside the same transaction.
+    """
+
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    specialist = models.ForeignKey(
+        SpecialistProfile,
+        on_delete=models.PROTECT,
+        related_name="bookings",
+    )
+    topic = models.CharField(verbose_name=_("topic"), max_length=30, choices=Topic.choices)
+    starts_at = models.DateTimeField(verbose_name=_("starts at"))
+    ends_at = models.DateTimeField(verbose_name=_("ends at"))
+    status = models.CharField(
+        max_length=20,
+        choices=BookingStatus.choices,
+        default=BookingStatus.CONFIRMED,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # The call.
+    client_joined_at = models.DateTimeField(null=True, blank=True)
+    specialist_joined_at = models.DateTimeField(null=True, blank=True)
+    admitted_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # The client's pre-call check, shown to the specialist.
+    precall_checked_at = models.DateTimeField(null=True, blank=True)
+    precall_rtt_ms = models.PositiveIntegerField(null=True, blank=True)
+    precall_loss_percent = models.FloatField(null=True, blank=True)
+    precall_relay = models.BooleanField(null=True, blank=True)
+    precall_verdict = models.CharField(max_length=20, blank=True)
+    # Reminders, each sent once.
+    reminder_day_sent_at = models.DateTimeField(null=True, blank=True)
+    reminder_hour_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["specialist", "starts_at"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="consultations_booking_one_active_per_slot",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=models.F("ends_at")),
+                name="consultations_booking_start_before_end",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def join_opens_at(self):
+        return self.starts_at - JOIN_EARLY
+
+    def is_joinable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.status == BookingStatus.CONFIRMED
+            and self.join_opens_at <= now <= self.ends_at
+        )
+
+    def can_change(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.status == BookingStatus.CONFIRMED and now <= self.starts_at - CHANGE_DEADLINE
+
+    def is_participant(self, user) -> bool:
+        return user.is_authenticated and (
+            user.pk == self.client_id or user.pk == self.specialist.user_id
+        )
+
+
+class ConsentTerms(models.Model):
+    """A version of the terms for online consultations that clients accept."""
+
+    version = models.CharField(max_length=20, unique=True)
+    text = models.TextField()
+    published_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("consent terms")
+        verbose_name_plural = _("consent terms")
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class ConsentRecord(models.Model):
+    """A client's acceptance of one version of the terms, kept with its time."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="consent_records",
+    )
+    terms = models.ForeignKey(ConsentTerms, on_delete=models.PROTECT, related_name="+")
+    accepted_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "terms"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="consultations_consent_one_active_per_version",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.terms_id}"
+
+
+class SessionNote(models.Model):
+    """A specialist's private note about a session. Encrypted at rest in a later step."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"note {self.pk} on {self.booking_id}"

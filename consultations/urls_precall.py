@@ -1,0 +1,3 @@
+"""URLs of the pre-call check."""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Views of the consultations app, one module per part: booking, precall, call."""
