@@ -26,6 +26,8 @@ LEARNER = "learner"
 LEARNER_PASSWORD = "komak-demo-2026"  # noqa: S105 - the seeded demo account
 
 GOAL_BYTES = 100 * 1024
+# Measure what an Uzbek-speaking learner gets: the interface in Uzbek.
+LOCALE = "uz-UZ"
 GOAL_REQUESTS = 10
 GOAL_LOAD_MS = 6000
 
@@ -157,7 +159,7 @@ def links(page: Page, selector: str) -> list[str]:
 
 def find_lessons(browser: Browser, base: str) -> tuple[int, list[str]]:
     """Follow the course list to every course, and every course to its lessons."""
-    context = browser.new_context()
+    context = browser.new_context(locale=LOCALE)
     try:
         page = context.new_page()
         page.set_default_timeout(NAV_TIMEOUT_MS)
@@ -181,7 +183,7 @@ def find_lessons(browser: Browser, base: str) -> tuple[int, list[str]]:
 
 def sign_in(browser: Browser, base: str) -> dict:
     """Sign in through the form and return the storage state (the session cookie)."""
-    context = browser.new_context()
+    context = browser.new_context(locale=LOCALE)
     try:
         page = context.new_page()
         page.set_default_timeout(NAV_TIMEOUT_MS)
@@ -200,7 +202,7 @@ def sign_in(browser: Browser, base: str) -> dict:
 
 def weigh(browser: Browser, url: str, state: dict | None = None) -> Weight:
     """Load a page in a fresh context (empty HTTP cache) and count what came over."""
-    context = browser.new_context(storage_state=state)
+    context = browser.new_context(storage_state=state, locale=LOCALE)
     try:
         page = context.new_page()
         page.set_default_timeout(NAV_TIMEOUT_MS)
@@ -223,7 +225,7 @@ def slow_3g_load_ms(browser: Browser, url: str, state: dict | None = None) -> fl
     """Median time to the `load` event under Slow 3G, cache disabled, fresh contexts."""
     times = []
     for _ in range(SLOW_RUNS):
-        context = browser.new_context(storage_state=state)
+        context = browser.new_context(storage_state=state, locale=LOCALE)
         try:
             page = context.new_page()
             page.set_default_timeout(SLOW_NAV_TIMEOUT_MS)

@@ -1,3 +1,9 @@
 """URLs of the call page."""
 
-urlpatterns = []
+from django.urls import path
+
+from .views import call
+
+urlpatterns = [
+    path("<int:booking_id>/call/", call.call, name="consultations_call"),
+]

@@ -1,0 +1,84 @@
+"""The call page: only the booking's client and specialist, only inside its window."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..selectors import booking_for_participant, consent_given
+
+
+@login_required
+def call(request, booking_id: int):
+    booking = booking_for_participant(booking_id=booking_id, user=request.user)
+    if booking is None:
+        raise Http404
+    role = "client" if booking.client_id == request.user.pk else "specialist"
+    now = timezone.now()
+    if not booking.is_joinable(now):
+        return render(
+            request,
+            "consultations/call_closed.html",
+            {"booking": booking, "too_early": now < booking.join_opens_at},
+            status=403,
+        )
+    if role == "client" and not consent_given(user=request.user):
+        return render(
+            request,
+            "consultations/call_closed.html",
+            {"booking": booking, "needs_consent": True},
+            status=403,
+        )
+    other = booking.specialist.user if role == "client" else booking.client
+    return render(
+        request,
+        "consultations/call.html",
+        {
+            "booking": booking,
+            "role": role,
+            "other": other,
+            "strings": call_strings(other_name=other.get_short_name()),
+        },
+    )
+
+
+def call_strings(*, other_name: str) -> dict:
+    """The words the call script shows, translated on the server."""
+    return {
+        "connecting": _("Connecting…"),
+        "waitingClient": _("Your specialist will let you in soon."),
+        "waitingSpecialist": _("Waiting for the client to join."),
+        "clientWaiting": _("The client is waiting."),
+        "inCall": _("You are in the call."),
+        "reconnecting": _("Reconnecting…"),
+        "otherLeft": _("The other person left the call."),
+        "ended": _("The session has ended. Thank you."),
+        "noCamera": _(
+            "We could not use your camera or microphone. Allow them in the browser "
+            "settings (the lock next to the address), or ask the specialist to phone "
+            "you."
+        ),
+        "audioOnlyCamera": _("No camera found: the call is audio only."),
+        "mute": _("Mute microphone"),
+        "unmute": _("Turn microphone on"),
+        "cameraOff": _("Turn camera off"),
+        "cameraOn": _("Turn camera on"),
+        "audioOnly": _("Audio only"),
+        "videoBack": _("Turn video back on"),
+        "qualityGood": _("Connection: good"),
+        "qualityFair": _("Connection: fair"),
+        "qualityWeak": _("Connection: weak"),
+        "lowVideo": _("The connection is slow: video is set to low quality."),
+        "toAudio": _(
+            "The connection is weak: switched to audio only. You can still hear "
+            "each other."
+        ),
+        "recovered": _("The connection is better: video is back."),
+        "otherMuted": _("The other person muted the microphone."),
+        "otherCameraOff": _("The other person turned the camera off."),
+        "otherAudioOnly": _("The other person is on audio only."),
+        "you": _("You"),
+        "them": other_name,
+        "error": _("Something went wrong. Please reload the page."),
+    }

@@ -1,0 +1,388 @@
+// The consultation call: signaling over a WebSocket (docs/signaling.md), media over
+// WebRTC with perfect negotiation, a fallback ladder for weak links, and reconnection.
+//
+// The client is the polite peer, the specialist the impolite one
+// (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example).
+
+const root = document.getElementById("call");
+const T = JSON.parse(document.getElementById("call-strings").textContent);
+const role = root.dataset.role;
+const polite = role === "client";
+const statusEl = root.querySelector("[data-call-status]");
+const qualityEl = root.querySelector("[data-call-quality]");
+const remoteStateEl = root.querySelector("[data-remote-state]");
+const waitingEl = root.querySelector("[data-waiting]");
+const remoteVideo = document.getElementById("remote-video");
+const localVideo = document.getElementById("local-video");
+const chatLog = root.querySelector("[data-chat-log]");
+const chatForm = root.querySelector("[data-chat-form]");
+const PREF_KEY = "komak.call.audioOnly";
+
+// Ladder levels: 0 full video, 1 low video (about 180p, 200 kbps or less), 2 audio only.
+const LOW_VIDEO = { maxBitrate: 200_000, maxHeight: 180 };
+const STATS_EVERY_MS = 2000;
+
+let ws = null;
+let wsAttempt = 0;
+let closedOnPurpose = false;
+let iceServers = [];
+let admitted = false;
+let pc = null;
+let localStream = null;
+let makingOffer = false;
+let ignoreOffer = false;
+let level = 0;
+let manualAudioOnly = localStorage.getItem(PREF_KEY) === "1";
+let badSamples = 0;
+let goodSamples = 0;
+let statsTimer = null;
+let disconnectTimer = null;
+
+function say(text) {
+  statusEl.textContent = text;
+}
+
+function send(message) {
+  if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+}
+
+// --- Signaling -------------------------------------------------------------------
+
+function connectSocket() {
+  const scheme = location.protocol === "https:" ? "wss" : "ws";
+  ws = new WebSocket(`${scheme}://${location.host}${root.dataset.wsPath}`);
+  ws.addEventListener("open", () => {
+    wsAttempt = 0;
+    send({ type: "join" });
+  });
+  ws.addEventListener("message", (event) => onSignal(JSON.parse(event.data)));
+  ws.addEventListener("close", (event) => {
+    if (closedOnPurpose || event.code === 4403 || event.code === 1000) {
+      if (event.code === 4403) say(T.ended);
+      return;
+    }
+    say(T.reconnecting);
+    // Back off 1, 2, 4, 8 s, then every 10 s: a village link can drop for a while.
+    const delay = Math.min(1000 * 2 ** wsAttempt, 10_000);
+    wsAttempt += 1;
+    setTimeout(connectSocket, delay);
+  });
+}
+
+async function onSignal(message) {
+  switch (message.type) {
+    case "welcome":
+      iceServers = message.iceServers || [];
+      if (message.admitted) onAdmitted();
+      else say(role === "client" ? T.waitingClient : T.waitingSpecialist);
+      break;
+    case "peer":
+      if (message.event === "joined") send({ type: "present" });
+      if (message.event === "left") {
+        if (admitted) say(T.reconnecting);
+        else if (role === "specialist") waitingEl.hidden = true;
+      } else if (role === "specialist" && !admitted) {
+        waitingEl.hidden = false;
+        say(T.clientWaiting);
+      } else if (admitted && pc) {
+        // The other side came back (new socket): renegotiate with an ICE restart.
+        if (!polite) restartIce();
+      }
+      break;
+    case "admitted":
+      onAdmitted();
+      break;
+    case "offer":
+    case "answer":
+      await onDescription({ type: message.type, sdp: message.sdp });
+      break;
+    case "ice":
+      await onCandidate(message);
+      break;
+    case "chat":
+      addChat(T.them, message.text);
+      break;
+    case "state":
+      showRemoteState(message);
+      break;
+    case "leave":
+      say(T.otherLeft);
+      break;
+    case "ended":
+      closedOnPurpose = true;
+      say(T.ended);
+      hangUp();
+      break;
+    case "error":
+      say(T.error);
+      break;
+  }
+}
+
+// --- Media -----------------------------------------------------------------------
+
+async function startMedia() {
+  try {
+    localStream = await navigator.mediaDevices.getUserMedia({
+      audio: { echoCancellation: true, noiseSuppression: true },
+      video: { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 15 } },
+    });
+  } catch {
+    try {
+      localStream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      say(T.audioOnlyCamera);
+    } catch {
+      say(T.noCamera);
+      localStream = new MediaStream();
+    }
+  }
+  localVideo.srcObject = localStream;
+}
+
+function createPeerConnection() {
+  pc = new RTCPeerConnection({ iceServers });
+  for (const track of localStream.getTracks()) pc.addTrack(track, localStream);
+  pc.addEventListener("track", ({ streams }) => {
+    if (remoteVideo.srcObject !== streams[0]) remoteVideo.srcObject = streams[0];
+  });
+  pc.addEventListener("icecandidate", ({ candidate }) => {
+    send({
+      type: "ice",
+      candidate: candidate ? candidate.candidate : null,
+      sdpMid: candidate ? candidate.sdpMid : null,
+      sdpMLineIndex: candidate ? candidate.sdpMLineIndex : null,
+    });
+  });
+  pc.addEventListener("negotiationneeded", async () => {
+    try {
+      makingOffer = true;
+      await pc.setLocalDescription();
+      send({ type: pc.localDescription.type, sdp: pc.localDescription.sdp });
+    } finally {
+      makingOffer = false;
+    }
+  });
+  pc.addEventListener("connectionstatechange", () => {
+    if (pc.connectionState === "connected") {
+      clearTimeout(disconnectTimer);
+      say(T.inCall);
+    } else if (pc.connectionState === "disconnected") {
+      say(T.reconnecting);
+      // Give the link a few seconds to come back on its own, then restart ICE.
+      clearTimeout(disconnectTimer);
+      disconnectTimer = setTimeout(restartIce, 4000);
+    } else if (pc.connectionState === "failed") {
+      say(T.reconnecting);
+      restartIce();
+    }
+  });
+  statsTimer = setInterval(checkQuality, STATS_EVERY_MS);
+}
+
+function restartIce() {
+  if (pc && pc.signalingState !== "closed") pc.restartIce();
+}
+
+async function onDescription(description) {
+  if (!pc) return;
+  const collision = description.type === "offer" && (makingOffer || pc.signalingState !== "stable");
+  ignoreOffer = !polite && collision;
+  if (ignoreOffer) return;
+  await pc.setRemoteDescription(description);
+  if (description.type === "offer") {
+    await pc.setLocalDescription();
+    send({ type: pc.localDescription.type, sdp: pc.localDescription.sdp });
+  }
+}
+
+async function onCandidate(message) {
+  if (!pc) return;
+  try {
+    await pc.addIceCandidate(
+      message.candidate === null
+        ? null
+        : { candidate: message.candidate, sdpMid: message.sdpMid, sdpMLineIndex: message.sdpMLineIndex },
+    );
+  } catch (error) {
+    if (!ignoreOffer) console.warn("candidate", error);
+  }
+}
+
+async function onAdmitted() {
+  if (admitted) return;
+  admitted = true;
+  waitingEl.hidden = true;
+  say(T.connecting);
+  if (!localStream) await startMedia();
+  createPeerConnection();
+  if (manualAudioOnly) await setLevel(2, false);
+}
+
+function hangUp() {
+  clearInterval(statsTimer);
+  if (pc) pc.close();
+  if (localStream) for (const track of localStream.getTracks()) track.stop();
+}
+
+// --- Fallback ladder -------------------------------------------------------------
+
+function videoSender() {
+  return pc && pc.getSenders().find((sender) => sender.track && sender.track.kind === "video");
+}
+
+async function setLevel(newLevel, announce = true) {
+  const sender = videoSender();
+  if (!sender) return;
+  const params = sender.getParameters();
+  if (!params.encodings || !params.encodings.length) params.encodings = [{}];
+  const settings = sender.track.getSettings();
+  if (newLevel === 0) {
+    delete params.encodings[0].maxBitrate;
+    params.encodings[0].scaleResolutionDownBy = 1;
+    params.encodings[0].active = true;
+  } else if (newLevel === 1) {
+    params.encodings[0].maxBitrate = LOW_VIDEO.maxBitrate;
+    params.encodings[0].scaleResolutionDownBy = Math.max(1, (settings.height || 360) / LOW_VIDEO.maxHeight);
+    params.encodings[0].active = true;
+  } else {
+    params.encodings[0].active = false;
+  }
+  await sender.setParameters(params).catch(() => {});
+  const previous = level;
+  level = newLevel;
+  send({ type: "state", audioOnly: level === 2 });
+  if (announce && newLevel !== previous) {
+    remoteStateEl.textContent = newLevel === 2 ? T.toAudio : newLevel === 1 ? T.lowVideo : T.recovered;
+  }
+  setPressed("audio-only", level === 2, level === 2 ? T.videoBack : T.audioOnly);
+}
+
+async function checkQuality() {
+  if (!pc || pc.connectionState !== "connected") return;
+  const report = await pc.getStats();
+  let rtt = null;
+  let bitrate = null;
+  let loss = 0;
+  report.forEach((stat) => {
+    if (stat.type === "candidate-pair" && stat.nominated && stat.state === "succeeded") {
+      rtt = stat.currentRoundTripTime ?? rtt;
+      bitrate = stat.availableOutgoingBitrate ?? bitrate;
+    }
+    if (stat.type === "remote-inbound-rtp" && typeof stat.fractionLost === "number") {
+      loss = Math.max(loss, stat.fractionLost);
+    }
+  });
+  const weak = (bitrate !== null && bitrate < 150_000) || loss > 0.15 || (rtt !== null && rtt > 1.0);
+  const poor = weak || (bitrate !== null && bitrate < 400_000) || loss > 0.05 || (rtt !== null && rtt > 0.4);
+  qualityEl.textContent = weak ? T.qualityWeak : poor ? T.qualityFair : T.qualityGood;
+  if (manualAudioOnly) return;
+  if (poor) {
+    goodSamples = 0;
+    badSamples += 1;
+    // Step down after three poor samples in a row (6 s), one rung at a time.
+    if (badSamples >= 3 && level < 2) {
+      badSamples = 0;
+      await setLevel(weak ? 2 : level + 1);
+    }
+  } else {
+    badSamples = 0;
+    goodSamples += 1;
+    // Step up only after 10 s of a good link, so a flapping link does not flicker.
+    if (goodSamples >= 5 && level > 0) {
+      goodSamples = 0;
+      await setLevel(level - 1);
+    }
+  }
+}
+
+// --- Controls and chat -----------------------------------------------------------
+
+function setPressed(action, pressed, label) {
+  const button = root.querySelector(`[data-action="${action}"]`);
+  if (!button) return;
+  button.setAttribute("aria-pressed", String(pressed));
+  const labelEl = button.querySelector("[data-label]");
+  if (labelEl && label) labelEl.textContent = label;
+}
+
+function showRemoteState(state) {
+  const notes = [];
+  if (state.muted) notes.push(T.otherMuted);
+  if (state.camera === false) notes.push(T.otherCameraOff);
+  if (state.audioOnly) notes.push(T.otherAudioOnly);
+  remoteStateEl.textContent = notes.join(" ");
+}
+
+function addChat(who, text) {
+  const item = document.createElement("li");
+  const name = document.createElement("b");
+  name.textContent = `${who}: `;
+  item.append(name, text);
+  chatLog.append(item);
+  chatLog.scrollTop = chatLog.scrollHeight;
+}
+
+root.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-action]");
+  if (!button) return;
+  const action = button.dataset.action;
+  if (action === "admit") {
+    send({ type: "admit" });
+  } else if (action === "mic" && localStream) {
+    const track = localStream.getAudioTracks()[0];
+    if (!track) return;
+    track.enabled = !track.enabled;
+    setPressed("mic", !track.enabled, track.enabled ? T.mute : T.unmute);
+    send({ type: "state", muted: !track.enabled });
+  } else if (action === "camera" && localStream) {
+    const track = localStream.getVideoTracks()[0];
+    if (!track) return;
+    track.enabled = !track.enabled;
+    setPressed("camera", !track.enabled, track.enabled ? T.cameraOff : T.cameraOn);
+    send({ type: "state", camera: track.enabled });
+  } else if (action === "audio-only") {
+    manualAudioOnly = level !== 2;
+    localStorage.setItem(PREF_KEY, manualAudioOnly ? "1" : "0");
+    await setLevel(manualAudioOnly ? 2 : 0, false);
+  } else if (action === "end" || action === "leave") {
+    closedOnPurpose = true;
+    send({ type: action });
+    hangUp();
+    say(T.ended);
+  }
+});
+
+chatForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const input = chatForm.querySelector("input");
+  const text = input.value.trim();
+  if (!text || !admitted) return;
+  send({ type: "chat", text: text.slice(0, 1000) });
+  addChat(T.you, text);
+  input.value = "";
+});
+
+// Expose a little state for tests and for support staff helping on the phone.
+window.komakCall = {
+  get admitted() {
+    return admitted;
+  },
+  get level() {
+    return level;
+  },
+  get connectionState() {
+    return pc ? pc.connectionState : "new";
+  },
+  async framesDecoded() {
+    if (!pc) return 0;
+    let frames = 0;
+    (await pc.getStats()).forEach((stat) => {
+      if (stat.type === "inbound-rtp" && stat.kind === "video") frames += stat.framesDecoded || 0;
+    });
+    return frames;
+  },
+  setLevel,
+};
+
+say(T.connecting);
+connectSocket();

@@ -1,0 +1,113 @@
+"""Who may open the call page, and when."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from consultations.models import (
+    Booking,
+    BookingStatus,
+    ConsentRecord,
+    ConsentTerms,
+    SpecialistProfile,
+)
+from tests.factories import user_create
+from tests.support.i18n import uz
+
+pytestmark = pytest.mark.django_db
+
+
+def make_booking(*, starts_in=timedelta(minutes=5), consent=True, **fields):
+    client = user_create()
+    specialist = SpecialistProfile.objects.create(
+        user=user_create(roles=("Specialist",)), kind="psychologist", bio="Salom"
+    )
+    if consent:
+        terms = ConsentTerms.objects.create(version=f"v{client.pk}", text="Shartlar")
+        ConsentRecord.objects.create(user=client, terms=terms)
+    starts_at = timezone.now() + starts_in
+    booking = Booking.objects.create(
+        client=client,
+        specialist=specialist,
+        topic="loneliness",
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=45),
+        **fields,
+    )
+    return booking
+
+
+def url(booking):
+    return reverse("consultations_call", args=[booking.pk])
+
+
+class CallPageTests:
+    def test_client_and_specialist_open_it_in_the_window(self, client):
+        booking = make_booking()
+        for person in (booking.client, booking.specialist.user):
+            client.force_login(person)
+            response = client.get(url(booking))
+            assert response.status_code == 200
+            html = response.content.decode()
+            assert f'data-ws-path="/ws/consultations/{booking.pk}/"' in html
+            assert 'id="call-strings"' in html
+
+    def test_roles_are_told_to_the_script(self, client):
+        booking = make_booking()
+        client.force_login(booking.specialist.user)
+        assert 'data-role="specialist"' in client.get(url(booking)).content.decode()
+        client.force_login(booking.client)
+        assert 'data-role="client"' in client.get(url(booking)).content.decode()
+
+    @pytest.mark.parametrize("who", ["another client", "learner", "another specialist"])
+    def test_anyone_else_gets_404(self, client, who):
+        booking = make_booking()
+        other = make_booking()
+        stranger = {
+            "another client": other.client,
+            "learner": user_create(),
+            "another specialist": other.specialist.user,
+        }[who]
+        client.force_login(stranger)
+        assert client.get(url(booking)).status_code == 404
+
+    def test_anonymous_is_sent_to_sign_in(self, client):
+        booking = make_booking()
+        response = client.get(url(booking))
+        assert response.status_code == 302
+        assert reverse("account_login") in response["Location"]
+
+    def test_unknown_booking_is_404(self, client):
+        client.force_login(user_create())
+        assert (
+            client.get(reverse("consultations_call", args=[999999])).status_code == 404
+        )
+
+    def test_too_early_is_explained(self, client):
+        booking = make_booking(starts_in=timedelta(hours=2))
+        client.force_login(booking.client)
+        response = client.get(url(booking))
+        assert response.status_code == 403
+        assert uz("Check my connection") in response.content.decode()
+        assert "data-ws-path" not in response.content.decode()
+
+    def test_after_the_end_or_cancelled_is_closed(self, client):
+        ended = make_booking(starts_in=timedelta(hours=-2))
+        cancelled = make_booking(status=BookingStatus.CANCELLED)
+        for booking in (ended, cancelled):
+            client.force_login(booking.client)
+            response = client.get(url(booking))
+            assert response.status_code == 403
+            assert (
+                uz("This session has ended or was cancelled.")
+                in response.content.decode()
+            )
+
+    def test_client_without_consent_cannot_join(self, client):
+        booking = make_booking(consent=False)
+        client.force_login(booking.client)
+        response = client.get(url(booking))
+        assert response.status_code == 403
+        assert "data-ws-path" not in response.content.decode()
