@@ -43,6 +43,12 @@ def roles_ensure() -> dict[str, Group]:
     admin_access = _permission("wagtailadmin", "access_admin")
     for role in (TRAINER, COORDINATOR):
         groups[role].permissions.add(admin_access)
+    # Coordinators keep the list of specialists, their hours and the consent terms.
+    for model in ("specialistprofile", "weeklyhours", "timeoff", "consentterms"):
+        for action in ("add", "change", "delete", "view"):
+            groups[COORDINATOR].permissions.add(
+                _permission("consultations", f"{action}_{model}")
+            )
     root_collection = Collection.get_first_root_node()
     for role in (TRAINER, COORDINATOR):
         for app_label, codenames in (

@@ -1,5 +1,194 @@
-"""Demo data for consultations, called by `seed_demo`."""
+"""Demo data for consultations, called by `seed_demo`: the demo psychologist's profile
+and hours, published terms, and the demo client's bookings. Safe to run again.
+
+The demo client always has one talk whose call can be joined right after `seed_demo`
+runs, so that the call can be shown without waiting; those rows are written directly
+because such a time is usually outside the specialist's hours or notice period.
+"""
+
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from .models import (
+    ACTIVE_STATUSES,
+    JOIN_EARLY,
+    Booking,
+    BookingStatus,
+    ConsentTerms,
+    SpecialistKind,
+    SpecialistProfile,
+    Topic,
+    WeeklyHours,
+)
+from .selectors import local_zone
+from .services import consent_accept
+
+DEMO_TERMS_VERSION = "2026-1"
+DEMO_TERMS_TEXT = """\
+Bu shartlar Koʻmak orqali psixolog yoki ijtimoiy xodim bilan onlayn suhbatlar uchun.
+
+Biz nimani saqlaymiz: ismingiz, telefon raqamingiz, suhbat vaqti va mavzusi, suhbat \
+boʻlib oʻtgan-oʻtmagani, ulanishni tekshirish natijasi. Mutaxassis suhbat haqida \
+oʻzi uchun qisqa eslatma yozishi mumkin; uni faqat shu mutaxassis koʻradi.
+
+Biz nimani yozib olmaymiz: suhbatning ovozi ham, tasviri ham yozib olinmaydi va \
+saqlanmaydi. Suhbat faqat siz va mutaxassis oʻrtasida boʻladi.
+
+Suhbat bepul va ixtiyoriy. Istalgan paytda suhbatni toʻxtatishingiz mumkin.
+
+Roziligingizni istalgan vaqtda qaytarib olishingiz mumkin: «Mening uchrashuvlarim» \
+sahifasidagi «Onlayn suhbatlar shartlari» havolasini oching. Shunda keyingi suhbatdan \
+oldin sizdan yana soʻraymiz.
+
+Agar sizga yoki boshqa odamga hozir xavf tahdid solayotgan boʻlsa, 112 raqamiga \
+qoʻngʻiroq qiling.
+"""
+
+SPECIALIST_BIO = (
+    "Assalomu alaykum! Men Aziz Tursunov, psixologman. 12 yildan beri keksalar va "
+    "ularning oilalari bilan ishlayman. Yolgʻizlik, oiladagi kelishmovchilik, yaqin "
+    "insonni yoʻqotish va tashvish haqida bemalol gaplashamiz. Shoshilmasdan, oddiy "
+    "soʻzlar bilan tushuntiraman."
+)
+
+WORKING_DAYS = range(0, 6)  # Monday to Saturday
+DAY_START, DAY_END = time(9, 0), time(18, 0)
+OPEN_BOOKING_LEAD = timedelta(minutes=5)
+OPEN_BOOKING_LENGTH = timedelta(minutes=45)
 
 
-def seed_consultations(users: dict) -> None:
-    """Filled in by the booking work: availability, bookings and consent for the demo."""
+def _specialist_ensure(user) -> SpecialistProfile:
+    profile, _created = SpecialistProfile.objects.get_or_create(
+        user=user,
+        defaults={
+            "kind": SpecialistKind.PSYCHOLOGIST,
+            "languages": ["uz", "ru"],
+            "topics": [
+                Topic.LONELINESS,
+                Topic.FAMILY_CONFLICT,
+                Topic.GRIEF,
+                Topic.ANXIETY,
+            ],
+            "bio": SPECIALIST_BIO,
+            "session_minutes": 45,
+            "buffer_minutes": 15,
+        },
+    )
+    if not profile.weekly_hours.exists():
+        WeeklyHours.objects.bulk_create(
+            WeeklyHours(
+                specialist=profile,
+                weekday=weekday,
+                start_time=DAY_START,
+                end_time=DAY_END,
+            )
+            for weekday in WORKING_DAYS
+        )
+    return profile
+
+
+def _terms_ensure() -> ConsentTerms:
+    terms = ConsentTerms.objects.order_by("-published_at").first()
+    if terms is None:
+        terms = ConsentTerms.objects.create(
+            version=DEMO_TERMS_VERSION, text=DEMO_TERMS_TEXT
+        )
+    return terms
+
+
+def _free_start(profile: SpecialistProfile, starts_at: datetime) -> datetime:
+    """The wished start, or an hour later and so on if another client has it."""
+    taken = Booking.objects.filter(specialist=profile, status__in=ACTIVE_STATUSES)
+    while taken.filter(starts_at=starts_at).exists():
+        starts_at += timedelta(hours=1)
+    return starts_at
+
+
+def _open_booking_ensure(client, profile, now: datetime) -> Booking:
+    """(a) A confirmed talk whose join window is open now."""
+    demo = Booking.objects.filter(
+        client=client, specialist=profile, status=BookingStatus.CONFIRMED
+    )
+    open_now = demo.filter(starts_at__lte=now + JOIN_EARLY, ends_at__gte=now).first()
+    if open_now is not None:
+        return open_now
+    starts_at = now.replace(second=0, microsecond=0) + OPEN_BOOKING_LEAD
+    starts_at = _free_start(profile, starts_at)
+    return Booking.objects.create(
+        client=client,
+        specialist=profile,
+        topic=Topic.LONELINESS,
+        starts_at=starts_at,
+        ends_at=starts_at + OPEN_BOOKING_LENGTH,
+    )
+
+
+def _future_booking_ensure(client, profile, now: datetime) -> Booking:
+    """(b) A talk in three days at 10:00 Tashkent (Monday if that is a Sunday)."""
+    later = Booking.objects.filter(
+        client=client,
+        specialist=profile,
+        status=BookingStatus.CONFIRMED,
+        starts_at__gt=now + timedelta(days=1),
+    ).first()
+    if later is not None:
+        return later
+    day = timezone.localdate(now) + timedelta(days=3)
+    if day.weekday() not in WORKING_DAYS:
+        day += timedelta(days=1)
+    starts_at = _free_start(
+        profile, datetime.combine(day, time(10, 0), tzinfo=local_zone())
+    )
+    return Booking.objects.create(
+        client=client,
+        specialist=profile,
+        topic=Topic.FAMILY_CONFLICT,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=profile.session_minutes),
+    )
+
+
+def _past_booking_ensure(client, profile, now: datetime) -> Booking:
+    """(c) A talk that took place a week ago."""
+    past = Booking.objects.filter(
+        client=client, specialist=profile, status=BookingStatus.COMPLETED
+    ).first()
+    if past is not None:
+        return past
+    day = timezone.localdate(now) - timedelta(days=7)
+    starts_at = _free_start(
+        profile, datetime.combine(day, time(11, 0), tzinfo=local_zone())
+    )
+    ends_at = starts_at + timedelta(minutes=profile.session_minutes)
+    return Booking.objects.create(
+        client=client,
+        specialist=profile,
+        topic=Topic.LONELINESS,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        status=BookingStatus.COMPLETED,
+        client_joined_at=starts_at - timedelta(minutes=3),
+        specialist_joined_at=starts_at - timedelta(minutes=5),
+        admitted_at=starts_at,
+        ended_at=ends_at,
+        precall_checked_at=starts_at - timedelta(minutes=10),
+        precall_rtt_ms=140,
+        precall_loss_percent=0.5,
+        precall_relay=False,
+        precall_verdict="video",
+    )
+
+
+def seed_consultations(users: dict, *, now: datetime | None = None) -> None:
+    """Give the demo `specialist` a profile and hours, publish terms, and give the demo
+    `client` consent and three bookings: one open to join now, one in three days and
+    one a week ago. `users` maps demo usernames to users."""
+    now = now or timezone.now()
+    profile = _specialist_ensure(users["specialist"])
+    _terms_ensure()
+    client = users["client"]
+    consent_accept(user=client)
+    _open_booking_ensure(client, profile, now)
+    _future_booking_ensure(client, profile, now)
+    _past_booking_ensure(client, profile, now)

@@ -183,7 +183,9 @@ class Booking(models.Model):
         on_delete=models.PROTECT,
         related_name="bookings",
     )
-    topic = models.CharField(verbose_name=_("topic"), max_length=30, choices=Topic.choices)
+    topic = models.CharField(
+        verbose_name=_("topic"), max_length=30, choices=Topic.choices
+    )
     starts_at = models.DateTimeField(verbose_name=_("starts at"))
     ends_at = models.DateTimeField(verbose_name=_("ends at"))
     status = models.CharField(
@@ -239,7 +241,10 @@ class Booking(models.Model):
 
     def can_change(self, now=None) -> bool:
         now = now or timezone.now()
-        return self.status == BookingStatus.CONFIRMED and now <= self.starts_at - CHANGE_DEADLINE
+        return (
+            self.status == BookingStatus.CONFIRMED
+            and now <= self.starts_at - CHANGE_DEADLINE
+        )
 
     def is_participant(self, user) -> bool:
         return user.is_authenticated and (
@@ -289,7 +294,7 @@ class ConsentRecord(models.Model):
 
 
 class SessionNote(models.Model):
-    """A specialist's private note about a session. Encrypted at rest in a later step."""
+    """A specialist's private note about a session (encrypted at rest later)."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(

@@ -1,6 +1,6 @@
 """Reads of the consultations app: specialists, free slots, bookings and access."""
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
@@ -82,11 +82,21 @@ def specialist_free_slots(
             end = datetime.combine(day, period.end_time, tzinfo=zone)
             while start + session <= end:
                 finish = start + session
-                free = all(not (start < b_end and finish > b_start) for b_start, b_end in busy)
+                free = all(
+                    not (start < b_end and finish > b_start) for b_start, b_end in busy
+                )
                 if free and start >= now + MIN_NOTICE:
-                    slots.append(start.astimezone(timezone.UTC))
+                    slots.append(start.astimezone(UTC))
                 start += step
     return sorted(slots)
+
+
+def slot_is_offered(*, specialist: SpecialistProfile, starts_at: datetime) -> bool:
+    """Whether the specialist still offers this exact start (the day's free slots)."""
+    day = timezone.localdate(starts_at)
+    return starts_at in specialist_free_slots(
+        specialist=specialist, start_day=day, days=1
+    )
 
 
 def first_available_specialist(

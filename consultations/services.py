@@ -1,4 +1,4 @@
-"""Writes of the consultations app: booking, changing, consent, the call's milestones."""
+"""Writes of the consultations app: booking, changes, consent, call milestones."""
 
 from datetime import datetime, timedelta
 
@@ -13,7 +13,7 @@ from .models import (
     ConsentRecord,
     SpecialistProfile,
 )
-from .selectors import consent_current_terms, specialist_free_slots
+from .selectors import consent_current_terms, slot_is_offered
 
 
 class BookingError(Exception):
@@ -22,11 +22,6 @@ class BookingError(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-def _slot_is_offered(specialist: SpecialistProfile, starts_at: datetime) -> bool:
-    day = timezone.localdate(starts_at)
-    return starts_at in specialist_free_slots(specialist=specialist, start_day=day, days=1)
 
 
 def booking_create(
@@ -44,8 +39,10 @@ def booking_create(
             # Serialise bookings per specialist (a row lock on PostgreSQL; SQLite
             # transactions are already serial), then check again inside the lock.
             SpecialistProfile.objects.select_for_update().get(pk=specialist.pk)
-            if not _slot_is_offered(specialist, starts_at):
-                raise BookingError(_("This time has just been taken. Please choose another."))
+            if not slot_is_offered(specialist=specialist, starts_at=starts_at):
+                raise BookingError(
+                    _("This time has just been taken. Please choose another.")
+                )
             ends_at = starts_at + timedelta(minutes=specialist.session_minutes)
             clash = Booking.objects.filter(
                 client=client,
@@ -68,7 +65,9 @@ def booking_create(
         ) from error
 
 
-def booking_cancel(*, booking: Booking, by_user, now: datetime | None = None) -> Booking:
+def booking_cancel(
+    *, booking: Booking, by_user, now: datetime | None = None
+) -> Booking:
     now = now or timezone.now()
     is_specialist = by_user.pk == booking.specialist.user_id
     if booking.status != BookingStatus.CONFIRMED:
@@ -89,7 +88,9 @@ def booking_reschedule(
     """Move a booking: the new one is made first, then the old one is cancelled."""
     now = now or timezone.now()
     if not booking.can_change(now):
-        raise BookingError(_("Less than 2 hours are left: this session cannot be moved."))
+        raise BookingError(
+            _("Less than 2 hours are left: this session cannot be moved.")
+        )
     with transaction.atomic():
         booking_cancel(booking=booking, by_user=by_user, now=now)
         return booking_create(

@@ -1,0 +1,148 @@
+"""Background work for consultations, run by the django-q2 cluster on a schedule
+(`manage.py schedule_tasks`): reminders a day and an hour before, and no-shows.
+
+Each reminder is sent once even when two clusters run at the same time or a worker
+dies half-way: a row is *claimed* with a conditional UPDATE before anything is sent,
+and only the worker whose UPDATE changed the row sends. A crash between the claim and
+the send loses that one reminder rather than sending it twice; a send that fails with
+an error gives the claim back so that the next run tries again.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from .models import Booking, BookingStatus
+from .notifications import Message, notify
+from .services import booking_mark_no_show
+
+logger = logging.getLogger(__name__)
+
+DAY_BEFORE = timedelta(hours=24)
+HOUR_BEFORE = timedelta(hours=1)
+
+
+def _site_url(path: str) -> str:
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def _reminder_message(booking: Booking, *, kind: str) -> Message:
+    """The reminder in the client's own language, with times in Tashkent time."""
+    client = booking.client
+    with translation.override(getattr(client, "preferred_language", "") or "uz"):
+        local = timezone.localtime(booking.starts_at)
+        params = {
+            "name": client.get_short_name(),
+            "specialist": booking.specialist.user.get_full_name(),
+            "date": formats.date_format(local, "j F"),
+            "time": formats.time_format(local, "H:i"),
+            "appointments": _site_url(reverse("consultations_appointments")),
+            "check": _site_url(f"/consultations/{booking.pk}/check/"),
+        }
+        # SMS texts say "Komak" in plain Latin letters: the modifier letter in
+        # "Koʻmak" would switch the SMS to UCS-2 and halve its length.
+        if kind == "day":
+            subject = _("Reminder: your talk with a specialist")
+            text = _(
+                "Hello, %(name)s!\n\n"
+                "Your talk with %(specialist)s is on %(date)s at %(time)s "
+                "(Tashkent time).\n\n"
+                "Before the talk you can check your camera and internet: "
+                "%(check)s\n"
+                "To see, move or cancel the talk, open: %(appointments)s"
+            )
+            sms_text = _(
+                "Komak: your talk with %(specialist)s is on %(date)s at %(time)s."
+            )
+        else:
+            subject = _("Your talk with a specialist starts soon")
+            text = _(
+                "Hello, %(name)s!\n\n"
+                "Your talk with %(specialist)s starts today at %(time)s "
+                "(Tashkent time).\n\n"
+                "You can join 15 minutes before the start from this page: "
+                "%(appointments)s"
+            )
+            sms_text = _(
+                "Komak: your talk with %(specialist)s starts at %(time)s. "
+                "Join from %(appointments)s"
+            )
+        return Message(subject=subject, text=text % params, sms_text=sms_text % params)
+
+
+def _send_claimed(booking_id: int, *, field: str, kind: str, claimed_at) -> bool:
+    """Send one claimed reminder; on an error give the claim back for the next run."""
+    booking = Booking.objects.select_related("client", "specialist__user").get(
+        pk=booking_id
+    )
+    try:
+        notify(user=booking.client, message=_reminder_message(booking, kind=kind))
+    except Exception:
+        logger.exception("Reminder for booking %s failed; will try again", booking_id)
+        Booking.objects.filter(pk=booking_id, **{field: claimed_at}).update(
+            **{field: None}
+        )
+        return False
+    return True
+
+
+def _claim(booking_id: int, *, field: str, now: datetime) -> bool:
+    claimed = Booking.objects.filter(
+        pk=booking_id,
+        status=BookingStatus.CONFIRMED,
+        **{f"{field}__isnull": True},
+    ).update(**{field: now})
+    return claimed == 1
+
+
+def reminders_send(*, now: datetime | None = None) -> int:
+    """Send the day-before and hour-before reminders that are due; returns how many.
+
+    A booking made less than an hour ahead gets only the hour reminder: the day one is
+    claimed without sending, so a person never gets two messages at once.
+    """
+    now = now or timezone.now()
+    upcoming = Booking.objects.filter(status=BookingStatus.CONFIRMED, starts_at__gt=now)
+    sent = 0
+    hour_due = upcoming.filter(
+        starts_at__lte=now + HOUR_BEFORE, reminder_hour_sent_at__isnull=True
+    ).values_list("pk", flat=True)
+    for booking_id in list(hour_due):
+        if _claim(booking_id, field="reminder_hour_sent_at", now=now):
+            _claim(booking_id, field="reminder_day_sent_at", now=now)
+            sent += _send_claimed(
+                booking_id, field="reminder_hour_sent_at", kind="hour", claimed_at=now
+            )
+    day_due = upcoming.filter(
+        starts_at__lte=now + DAY_BEFORE, reminder_day_sent_at__isnull=True
+    ).values_list("pk", flat=True)
+    for booking_id in list(day_due):
+        if _claim(booking_id, field="reminder_day_sent_at", now=now):
+            sent += _send_claimed(
+                booking_id, field="reminder_day_sent_at", kind="day", claimed_at=now
+            )
+    return sent
+
+
+def no_shows_mark(*, now: datetime | None = None) -> int:
+    """Mark confirmed bookings that are over and the client never joined as no-shows."""
+    now = now or timezone.now()
+    candidates = Booking.objects.filter(
+        status=BookingStatus.CONFIRMED,
+        ends_at__lt=now,
+        client_joined_at__isnull=True,
+    )
+    marked = 0
+    for booking_id in list(candidates.values_list("pk", flat=True)):
+        with transaction.atomic():
+            # Look again under a lock: the call may have ended it meanwhile.
+            booking = candidates.select_for_update().filter(pk=booking_id).first()
+            if booking is not None:
+                booking_mark_no_show(booking=booking)
+                marked += 1
+    return marked
