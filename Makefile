@@ -30,6 +30,7 @@ setup: install messages
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py schedule_tasks
 
 run: setup
 	@$(BIN)/python manage.py demo_logins

@@ -14,8 +14,10 @@ def live_komak():
         yield server
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium_browser():
+    """Chromium for one test module. Not session-wide: Playwright's sync API keeps an
+    event loop running while it is open, which would break asyncio tests after it."""
     path = require_chromium()
     from playwright.sync_api import sync_playwright
 

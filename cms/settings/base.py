@@ -251,6 +251,14 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
         "wagtail": {"level": "WARNING"},
+        "aioice": {"level": "WARNING"},
+        "aiortc": {"level": "WARNING"},
     },
 }
 KOMAK_DEMO_DATA_ALLOWED = True
+
+# WebRTC: comma-separated STUN and TURN URLs for the call, and the secret shared with
+# coturn (`use-auth-secret`) for short-lived TURN credentials. See docs/signaling.md.
+STUN_URLS = env_list("STUN_URLS")
+TURN_URLS = env_list("TURN_URLS")
+TURN_SECRET = os.environ.get("TURN_SECRET", "")

@@ -4,6 +4,8 @@
 // The client is the polite peer, the specialist the impolite one
 // (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example).
 
+import { assess, step } from "./ladder.js";
+
 const root = document.getElementById("call");
 const T = JSON.parse(document.getElementById("call-strings").textContent);
 const role = root.dataset.role;
@@ -24,6 +26,7 @@ const STATS_EVERY_MS = 2000;
 
 let ws = null;
 let wsAttempt = 0;
+let socketOpens = 0;
 let closedOnPurpose = false;
 let iceServers = [];
 let admitted = false;
@@ -42,8 +45,23 @@ function say(text) {
   statusEl.textContent = text;
 }
 
+// The server allows 20 messages a second per socket; trickled ICE candidates can come
+// in a burst, so messages leave through a queue at most one every 60 ms.
+const SEND_SPACING_MS = 60;
+const outbox = [];
+let sendTimer = null;
+
 function send(message) {
-  if (ws && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(message));
+  outbox.push(JSON.stringify(message));
+  if (!sendTimer) drainOutbox();
+}
+
+function drainOutbox() {
+  sendTimer = null;
+  if (!outbox.length) return;
+  if (!ws || ws.readyState !== WebSocket.OPEN) return; // sent after the reconnect
+  ws.send(outbox.shift());
+  if (outbox.length) sendTimer = setTimeout(drainOutbox, SEND_SPACING_MS);
 }
 
 // --- Signaling -------------------------------------------------------------------
@@ -53,12 +71,23 @@ function connectSocket() {
   ws = new WebSocket(`${scheme}://${location.host}${root.dataset.wsPath}`);
   ws.addEventListener("open", () => {
     wsAttempt = 0;
-    send({ type: "join" });
+    socketOpens += 1;
+    // A new socket starts with join; what was queued while offline follows.
+    outbox.unshift(JSON.stringify({ type: "join" }));
+    drainOutbox();
   });
   ws.addEventListener("message", (event) => onSignal(JSON.parse(event.data)));
   ws.addEventListener("close", (event) => {
-    if (closedOnPurpose || event.code === 4403 || event.code === 1000) {
-      if (event.code === 4403) say(T.ended);
+    // The server closes with 1000 only after `leave` or `ended`, both of which set
+    // closedOnPurpose first; any other close is a lost link and is retried.
+    if (closedOnPurpose) return;
+    if (event.code === 4403) {
+      say(T.ended);
+      return;
+    }
+    if (event.code === 4400) {
+      // The server refused a message: reconnecting would only repeat it.
+      say(T.error);
       return;
     }
     say(T.reconnecting);
@@ -272,27 +301,13 @@ async function checkQuality() {
       loss = Math.max(loss, stat.fractionLost);
     }
   });
-  const weak = (bitrate !== null && bitrate < 150_000) || loss > 0.15 || (rtt !== null && rtt > 1.0);
-  const poor = weak || (bitrate !== null && bitrate < 400_000) || loss > 0.05 || (rtt !== null && rtt > 0.4);
-  qualityEl.textContent = weak ? T.qualityWeak : poor ? T.qualityFair : T.qualityGood;
+  const quality = assess({ bitrate, loss, rtt });
+  qualityEl.textContent = { good: T.qualityGood, poor: T.qualityFair, weak: T.qualityWeak }[quality];
   if (manualAudioOnly) return;
-  if (poor) {
-    goodSamples = 0;
-    badSamples += 1;
-    // Step down after three poor samples in a row (6 s), one rung at a time.
-    if (badSamples >= 3 && level < 2) {
-      badSamples = 0;
-      await setLevel(weak ? 2 : level + 1);
-    }
-  } else {
-    badSamples = 0;
-    goodSamples += 1;
-    // Step up only after 10 s of a good link, so a flapping link does not flicker.
-    if (goodSamples >= 5 && level > 0) {
-      goodSamples = 0;
-      await setLevel(level - 1);
-    }
-  }
+  const next = step({ level, bad: badSamples, good: goodSamples }, quality);
+  badSamples = next.bad;
+  goodSamples = next.good;
+  if (next.level !== level) await setLevel(next.level);
 }
 
 // --- Controls and chat -----------------------------------------------------------
@@ -372,6 +387,21 @@ window.komakCall = {
   },
   get connectionState() {
     return pc ? pc.connectionState : "new";
+  },
+  get socketOpens() {
+    return socketOpens;
+  },
+  // Drop the signaling socket as a lost link would (code 4000 is not a purposeful close).
+  dropSignaling() {
+    if (ws) ws.close(4000);
+  },
+  async framesSent() {
+    if (!pc) return 0;
+    let frames = 0;
+    (await pc.getStats()).forEach((stat) => {
+      if (stat.type === "outbound-rtp" && stat.kind === "video") frames += stat.framesEncoded || 0;
+    });
+    return frames;
   },
   async framesDecoded() {
     if (!pc) return 0;

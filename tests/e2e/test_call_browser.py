@@ -51,6 +51,24 @@ def wait_for(page, expression, timeout_s=30.0):
     raise AssertionError(f"not true after {timeout_s}s: {expression}")
 
 
+LADDER_SCENARIOS = """async () => {
+  const { assess, step } = await import("/static/js/ladder.js");
+  const run = (start, qualities) =>
+    qualities.reduce((state, q) => step(state, q), { level: start, bad: 0, good: 0 })
+      .level;
+  return {
+    goodLink: assess({ bitrate: 1_500_000, loss: 0.0, rtt: 0.05 }),
+    slowLink: assess({ bitrate: 300_000, loss: 0.01, rtt: 0.1 }),
+    lossyLink: assess({ bitrate: 800_000, loss: 0.2, rtt: 0.1 }),
+    threePoorStepDown: run(0, ["poor", "poor", "poor"]),
+    twoPoorStays: run(0, ["poor", "poor", "good"]),
+    weakGoesToAudio: run(0, ["weak", "weak", "weak"]),
+    fiveGoodStepUp: run(2, ["good", "good", "good", "good", "good"]),
+    flappingStays: run(1, ["good", "good", "poor", "good", "good", "poor", "good"]),
+  };
+}"""
+
+
 class BrowserCallTests:
     def test_specialist_admits_client_and_both_see_each_other(
         self, live_komak, media_browser
@@ -95,6 +113,74 @@ class BrowserCallTests:
         finally:
             client_context.close()
             specialist_context.close()
+
+    def test_the_call_survives_a_dropped_signaling_link_and_steps_down_to_audio(
+        self, live_komak, media_browser
+    ):
+        booking_id = joinable_booking_id(live_komak)
+        call_path = f"/consultations/{booking_id}/call/"
+        client_context, client = signed_in_page(media_browser, live_komak.url, "client")
+        specialist_context, specialist = signed_in_page(
+            media_browser, live_komak.url, "specialist"
+        )
+        try:
+            client.goto(live_komak.url + call_path)
+            specialist.goto(live_komak.url + call_path)
+            # Admitted earlier in this booking, or let in now.
+            wait_for(specialist, "window.komakCall.socketOpens >= 1")
+            let_in = specialist.get_by_role("button", name=uz("Let in"))
+            if not client.evaluate("window.komakCall.admitted"):
+                let_in.wait_for()
+                let_in.click()
+            for page in (client, specialist):
+                wait_for(page, "window.komakCall.connectionState === 'connected'")
+
+            # The client's signaling link drops: it reconnects by itself, media goes on.
+            client.evaluate("window.komakCall.dropSignaling()")
+            wait_for(client, "window.komakCall.socketOpens >= 2")
+            before = specialist.evaluate("window.komakCall.framesDecoded()")
+            time.sleep(1.5)
+            assert specialist.evaluate("window.komakCall.framesDecoded()") > before
+            client.fill("#chat-text", "Qaytdim")
+            client.get_by_role("button", name=uz("Send")).click()
+            specialist.locator("[data-chat-log]").get_by_text("Qaytdim").wait_for()
+
+            # The ladder's last rung: audio only stops the client's video and both
+            # people are told in words.
+            client.evaluate("window.komakCall.setLevel(2)")
+            specialist.get_by_text(uz("The other person is on audio only.")).wait_for()
+            client.get_by_text(
+                uz(
+                    "The connection is weak: switched to audio only. You can still "
+                    "hear each other."
+                )
+            ).wait_for()
+            time.sleep(1)
+            sent = client.evaluate("window.komakCall.framesSent()")
+            time.sleep(1.5)
+            assert client.evaluate("window.komakCall.framesSent()") == sent
+        finally:
+            client_context.close()
+            specialist_context.close()
+
+    def test_ladder_rules(self, live_komak, media_browser):
+        context = media_browser.new_context()
+        page = context.new_page()
+        try:
+            page.goto(live_komak.url + "/")
+            result = page.evaluate(LADDER_SCENARIOS)
+        finally:
+            context.close()
+        assert result == {
+            "goodLink": "good",
+            "slowLink": "poor",
+            "lossyLink": "weak",
+            "threePoorStepDown": 1,
+            "twoPoorStays": 0,
+            "weakGoesToAudio": 2,
+            "fiveGoodStepUp": 1,
+            "flappingStays": 1,
+        }
 
     def test_a_stranger_gets_404(self, live_komak, media_browser):
         booking_id = joinable_booking_id(live_komak)

@@ -29,8 +29,13 @@ class LiveServer:
         self.workdir = Path(tempfile.mkdtemp(prefix="komak-live-"))
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        base_env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "REDIS_URL"}
+        }
         self.env = {
-            **os.environ,
+            **base_env,
             "DJANGO_SETTINGS_MODULE": "cms.settings.dev",
             "DJANGO_DEBUG": "0",
             "SQLITE_PATH": str(self.workdir / "db.sqlite3"),
@@ -39,8 +44,6 @@ class LiveServer:
             "PYTHONUNBUFFERED": "1",
             **(extra_env or {}),
         }
-        self.env.pop("DATABASE_URL", None)
-        self.env.pop("REDIS_URL", None)
         self.process: subprocess.Popen | None = None
         self.log_path = self.workdir / "daphne.log"
 

@@ -19,6 +19,7 @@ from wagtail.images.models import Image
 from cms.demo_content import COURSES
 from cms.demo_users import DEMO_PASSWORD, DEMO_USERS
 from cms.setup import site_structure_ensure
+from consultations.demo import seed_consultations
 from learning.events import EventIn
 from learning.models import CourseIndexPage, CoursePage, LessonPage
 from learning.services import progress_events_record
@@ -81,6 +82,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             site_structure_ensure()
             users = self.seed_users()
+            seed_consultations(users)
             self.seed_courses()
             self.seed_progress(users["learner"])
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))

@@ -1,0 +1,264 @@
+"""Time for a call to connect through our signaling, against two peers wired directly.
+
+A black-box benchmark: it starts a real Ko'mak (`tests.support.live.LiveServer`, the
+embedded profile: one Daphne, SQLite, in-memory channel layer) and makes one joinable
+booking per run between the demo client and the demo specialist. Each run puts two
+aiortc peers (`tests.support.rtc.RtcPeer`) through the whole protocol of
+docs/signaling.md over real WebSockets — join, present, admit, admitted, offer, answer —
+and measures from the moment both have joined (both welcomed, both `join` sent) to
+both RTCPeerConnections being "connected". The baseline is two aiortc peers with the
+same tracks in this process, handing offer and answer to each other in memory.
+Every figure is printed as `BENCH <name> <value> <unit>`; docs/benchmarks.md explains
+them.
+
+Run it with `make bench`, or alone with `python -m bench.rtc_connect`.
+"""
+
+import asyncio
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+import aioice.ice
+from aiortc import RTCConfiguration, RTCPeerConnection
+
+from tests.support.live import REPO, LiveServer
+from tests.support.rtc import RtcPeer, SyntheticVideoTrack, ToneTrack, login_session
+
+RUNS = 20
+CONNECT_TIMEOUT_S = 30
+JOIN_TIMEOUT_S = 15
+CLIENT = "client"
+SPECIALIST = "specialist"
+
+# No STUN or TURN: every candidate is a host candidate on 127.0.0.1, for our peers and
+# for the baseline alike, so that both measure signaling and ICE, not a remote server.
+SERVER_ENV = {"STUN_URLS": "", "TURN_URLS": "", "TURN_SECRET": ""}
+
+# One booking per run, so that every run goes through admission again (admission is
+# kept on the booking row). Start times differ by a second: an active booking's
+# (specialist, start) is unique. All start in about 5 minutes, so their calls are open.
+BOOKINGS_CODE = """
+import json
+from datetime import timedelta
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from consultations.models import (
+    Booking, ConsentRecord, ConsentTerms, SpecialistProfile, Topic,
+)
+users = get_user_model().objects
+client = users.get(username="client")
+profile, _ = SpecialistProfile.objects.get_or_create(
+    user=users.get(username="specialist"),
+    defaults={"kind": "psychologist", "bio": "Demo specialist."},
+)
+terms = ConsentTerms.objects.order_by("-published_at").first()
+if terms is None:
+    terms = ConsentTerms.objects.create(version="bench", text="Consent for the bench.")
+ConsentRecord.objects.get_or_create(user=client, terms=terms, withdrawn_at=None)
+base = timezone.now().replace(microsecond=0) + timedelta(minutes=5, seconds=17)
+ids = [
+    Booking.objects.create(
+        client=client, specialist=profile, topic=Topic.GRIEF,
+        starts_at=base + timedelta(seconds=n),
+        ends_at=base + timedelta(seconds=n, minutes=45),
+    ).pk
+    for n in range(COUNT)
+]
+print(json.dumps(ids))
+"""
+
+
+def bookings_create(server: LiveServer, count: int) -> list[int]:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "-c",
+            BOOKINGS_CODE.replace("COUNT", str(count)),
+        ],
+        cwd=REPO,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def loopback_only() -> None:
+    """Make aioice offer 127.0.0.1 as its only host address (it leaves loopback out
+    by default), so that every packet stays on this machine."""
+    aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
+
+
+class TimedPeer(RtcPeer):
+    """An `RtcPeer` that notes when its `join` went out and signs in only once.
+
+    Signing in per run would make 40 logins in well under a minute, past allauth's
+    limit of 30 per minute per address, so each person's session cookie is reused.
+    """
+
+    def __init__(self, *, session: str, **kwargs):
+        super().__init__(**kwargs)
+        self.session = session
+        self.joined_at: float | None = None
+        self.joined = asyncio.Event()
+
+    async def start(self) -> None:
+        from websockets.asyncio.client import connect
+
+        self.started_at = time.monotonic()
+        self.socket = await connect(
+            self.ws_url,
+            origin=self.base_url,
+            additional_headers={"Cookie": f"sessionid={self.session}"},
+            proxy=None,
+            open_timeout=10,
+        )
+        self._spawn(self._read())
+
+    async def _send(self, message: dict) -> None:
+        await super()._send(message)
+        if message["type"] == "join" and self.joined_at is None:
+            self.joined_at = time.monotonic()
+            self.joined.set()
+
+
+async def signaled_run(
+    base_url: str, booking_id: int, sessions: dict
+) -> tuple[float, float]:
+    """Seconds from both peers having joined to both being connected, and to both
+    having been admitted (when each creates its RTCPeerConnection)."""
+    peers = [
+        TimedPeer(
+            base_url=base_url,
+            booking_id=booking_id,
+            username=username,
+            session=sessions[username],
+        )
+        for username in (CLIENT, SPECIALIST)
+    ]
+    try:
+        # The client is usually first in the waiting room; the specialist comes.
+        for peer in peers:
+            await peer.start()
+        try:
+            await asyncio.wait_for(
+                asyncio.gather(*(peer.joined.wait() for peer in peers)),
+                JOIN_TIMEOUT_S,
+            )
+        except TimeoutError:
+            details = "; ".join(peer.describe() for peer in peers)
+            raise RuntimeError(f"booking {booking_id}: no join: {details}") from None
+        await asyncio.gather(
+            *(peer.wait_connected(CONNECT_TIMEOUT_S) for peer in peers)
+        )
+        joined = max(peer.joined_at for peer in peers)
+        connected = max(peer.connected_at for peer in peers)
+        admitted = max(peer.admitted_at for peer in peers)
+        return connected - joined, admitted - joined
+    finally:
+        await asyncio.gather(*(peer.close() for peer in peers))
+
+
+async def direct_run() -> float:
+    """Seconds from creating two peer connections to both being connected, with the
+    offer and answer handed over in memory."""
+    started = time.monotonic()
+    offerer = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    answerer = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    connected = {}
+    done = asyncio.Event()
+
+    def watch(name: str, connection: RTCPeerConnection) -> None:
+        @connection.on("connectionstatechange")
+        def changed() -> None:
+            if connection.connectionState == "connected" and name not in connected:
+                connected[name] = time.monotonic()
+                if len(connected) == 2:
+                    done.set()
+
+    watch("offerer", offerer)
+    watch("answerer", answerer)
+    try:
+        for connection in (offerer, answerer):
+            connection.addTrack(ToneTrack())
+            connection.addTrack(SyntheticVideoTrack())
+        await offerer.setLocalDescription(await offerer.createOffer())
+        await answerer.setRemoteDescription(offerer.localDescription)
+        await answerer.setLocalDescription(await answerer.createAnswer())
+        await offerer.setRemoteDescription(answerer.localDescription)
+        await asyncio.wait_for(done.wait(), CONNECT_TIMEOUT_S)
+        return max(connected.values()) - started
+    finally:
+        await offerer.close()
+        await answerer.close()
+
+
+def p90(values: list[float]) -> float:
+    return statistics.quantiles(values, n=10, method="inclusive")[-1]
+
+
+def bench(name: str, value: float, unit: str) -> None:
+    text = f"{value:.2f}" if unit == "ratio" else f"{value:.1f}"
+    if unit == "runs":
+        text = str(round(value))
+    print(f"BENCH {name} {text} {unit}", flush=True)
+
+
+def runs_line(label: str, values: list[float]) -> None:
+    print(f"# {label} (ms): {', '.join(str(round(v)) for v in values)}", flush=True)
+
+
+async def measure(server: LiveServer) -> None:
+    booking_ids = bookings_create(server, RUNS)
+    sessions = {
+        username: await asyncio.to_thread(login_session, server.url, username)
+        for username in (CLIENT, SPECIALIST)
+    }
+    signaled = []
+    admitted = []
+    direct = []
+    # Alternated, so that a slower moment of the machine weighs on both alike.
+    for booking_id in booking_ids:
+        seconds, seconds_to_admitted = await signaled_run(
+            server.url, booking_id, sessions
+        )
+        signaled.append(1000 * seconds)
+        admitted.append(1000 * seconds_to_admitted)
+        direct.append(1000 * await direct_run())
+    runs_line("through Daphne, joined to connected", signaled)
+    runs_line("through Daphne, joined to admitted (both)", admitted)
+    runs_line("direct, created to connected", direct)
+    print(
+        f"# median joined to admitted: {statistics.median(admitted):.1f} ms",
+        flush=True,
+    )
+
+    signaled_median = statistics.median(signaled)
+    direct_median = statistics.median(direct)
+    bench("rtc_connect_median_ms", signaled_median, "ms")
+    bench("rtc_connect_p90_ms", p90(signaled), "ms")
+    bench("rtc_connect_runs", len(signaled), "runs")
+    bench("rtc_connect_direct_median_ms", direct_median, "ms")
+    bench("rtc_connect_direct_p90_ms", p90(direct), "ms")
+    bench("rtc_connect_direct_runs", len(direct), "runs")
+    bench("rtc_connect_vs_direct_ratio", signaled_median / direct_median, "ratio")
+
+
+def main() -> None:
+    loopback_only()
+    with LiveServer(extra_env=SERVER_ENV) as server:
+        asyncio.run(measure(server))
+    # Kept on failure: the Daphne log there explains what broke.
+    shutil.rmtree(server.workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

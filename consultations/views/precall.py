@@ -1,0 +1,186 @@
+"""Pre-call check views: the page, the offer to the server's echo peer, the result.
+
+Only the booking's client and specialist may use them; anyone else gets a 404, so a
+stranger learns nothing about the booking. The offer view is async because the echo
+peer must live in Daphne's event loop, where its media keeps flowing after the
+response.
+"""
+
+import json
+import math
+
+from asgiref.sync import sync_to_async
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from ..precall import PrecallError, precall_answer, precall_ice_servers
+from ..selectors import booking_for_participant
+from ..services import booking_precall_record, precall_verdict
+
+MAX_BODY_BYTES = 64 * 1024
+MAX_RTT_MS = 60_000
+RESULT_FIELDS = {"rtt_ms", "loss_percent", "relay", "connected"}
+
+
+def verdict_messages() -> dict[str, str]:
+    return {
+        "video": _("Video will work"),
+        "audio": _("Use audio only"),
+        "phone": _("Your connection is too weak: the specialist will phone you"),
+    }
+
+
+def _error(message: str, *, status: int = 400) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def _json_object(request) -> dict:
+    """The request body as a JSON object, or a `PrecallError` saying what is wrong."""
+    if len(request.body) > MAX_BODY_BYTES:
+        raise PrecallError(_("The request is too large."))
+    try:
+        payload = json.loads(request.body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise PrecallError(_("The request is not valid JSON.")) from error
+    if not isinstance(payload, dict):
+        raise PrecallError(_("The request must be a JSON object."))
+    return payload
+
+
+def _page_texts() -> dict[str, str]:
+    """Everything the script says, translated here so the script needs no catalog."""
+    return {
+        "starting": _("Asking your browser for the camera and microphone…"),
+        "mediaReady": _(
+            "You should see yourself. Speak: the bar moves when we hear you."
+        ),
+        "audioOnlyDevice": _(
+            "We found a microphone but no camera. You can still talk by voice."
+        ),
+        "refused": _(
+            "You did not allow the camera and microphone. To allow them, press the "
+            "lock sign next to the web address, choose “Allow”, then press "
+            "“Start the check” again."
+        ),
+        "noDevice": _(
+            "We could not find a camera or a microphone. Check that they are "
+            "plugged in and not used by another program."
+        ),
+        "unsupported": _(
+            "This browser cannot use the camera here. Please open this page in a "
+            "recent Chrome or Firefox."
+        ),
+        "networkStarting": _("Checking your connection. This takes about 20 seconds…"),
+        "networkFailed": _("We could not reach the server for the check."),
+        "busy": _(
+            "Too many people are checking their connection. Please try again soon."
+        ),
+        "saveFailed": _("The result could not be saved. Please try again."),
+        "relayNote": _("Your network needs a relay server. This is fine."),
+        "details": _("Round trip: {rtt} milliseconds. Lost: {loss} percent."),
+        **verdict_messages(),
+    }
+
+
+@login_required
+@require_GET
+def precall_page(request, booking_id: int):
+    booking = booking_for_participant(booking_id=booking_id, user=request.user)
+    if booking is None:
+        raise Http404
+    return render(
+        request,
+        "consultations/precall.html",
+        {
+            "booking": booking,
+            "ice_servers": precall_ice_servers(
+                user_id=request.user.pk, booking=booking
+            ),
+            "texts": _page_texts(),
+            "appointments_url": reverse("consultations_appointments"),
+            "offer_url": reverse("consultations_precall_offer", args=[booking.pk]),
+            "result_url": reverse("consultations_precall_result", args=[booking.pk]),
+        },
+    )
+
+
+@sync_to_async
+def _booking_and_servers(booking_id: int, user):
+    booking = booking_for_participant(booking_id=booking_id, user=user)
+    if booking is None:
+        return None, []
+    return booking, precall_ice_servers(user_id=user.pk, booking=booking)
+
+
+@require_POST
+async def precall_offer(request, booking_id: int):
+    """Answer the browser's offer with an echo peer running in this process."""
+    user = await request.auser()
+    booking, ice_servers = await _booking_and_servers(booking_id, user)
+    if booking is None:
+        return _error(_("There is no such booking."), status=404)
+    try:
+        payload = _json_object(request)
+        if set(payload) - {"sdp", "type"}:
+            raise PrecallError(_("Send only the fields sdp and type."))
+        if payload.get("type", "offer") != "offer":
+            raise PrecallError(_("Send an offer."))
+        answer_sdp = await precall_answer(
+            offer_sdp=payload.get("sdp"), ice_servers=ice_servers
+        )
+    except PrecallError as error:
+        return _error(error.message, status=error.status)
+    return JsonResponse({"type": "answer", "sdp": answer_sdp})
+
+
+def _result_parse(payload: dict) -> dict:
+    """Strictly typed measurements: booleans are not numbers, numbers are finite."""
+    if set(payload) != RESULT_FIELDS:
+        raise PrecallError(_("Send exactly rtt_ms, loss_percent, relay and connected."))
+    rtt_ms = payload["rtt_ms"]
+    if type(rtt_ms) is not int or not 0 <= rtt_ms <= MAX_RTT_MS:
+        raise PrecallError(_("rtt_ms must be a whole number of milliseconds."))
+    loss = payload["loss_percent"]
+    if (
+        type(loss) not in (int, float)
+        or not math.isfinite(loss)
+        or not 0 <= loss <= 100
+    ):
+        raise PrecallError(_("loss_percent must be a number from 0 to 100."))
+    for name in ("relay", "connected"):
+        if type(payload[name]) is not bool:
+            raise PrecallError(_("relay and connected must be true or false."))
+    return {**payload, "loss_percent": float(loss)}
+
+
+@require_POST
+def precall_result(request, booking_id: int):
+    """Store the client's measurements on the booking and say what will work.
+
+    The booking keeps the client's check for the specialist to see, so a check run
+    by the specialist gets its verdict but is not stored.
+    """
+    booking = booking_for_participant(booking_id=booking_id, user=request.user)
+    if booking is None:
+        return _error(_("There is no such booking."), status=404)
+    try:
+        result = _result_parse(_json_object(request))
+    except PrecallError as error:
+        return _error(error.message, status=error.status)
+    saved = request.user.pk == booking.client_id
+    if saved:
+        booking = booking_precall_record(booking=booking, **result)
+        verdict = booking.precall_verdict
+    else:
+        verdict = precall_verdict(
+            rtt_ms=result["rtt_ms"],
+            loss_percent=result["loss_percent"],
+            connected=result["connected"],
+        )
+    return JsonResponse(
+        {"verdict": verdict, "message": verdict_messages()[verdict], "saved": saved}
+    )

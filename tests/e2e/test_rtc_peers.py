@@ -1,0 +1,690 @@
+"""Real WebRTC calls between two aiortc peers through a real Daphne.
+
+Each test signs in the demo client and the demo specialist over HTTP, opens the
+signaling WebSocket of a booking whose call is open now, and proves that both sides
+reach connectionState "connected" and decode at least 10 audio and 10 video frames
+from each other:
+
+- the embedded profile: one Daphne, SQLite, in-memory channel layer, host candidates;
+- through coturn: TURN credentials from the server's `welcome`, relay-only peers, the
+  selected pair uses a relay candidate; and a wrong TURN secret never connects;
+- the scale-out profile: two Daphne workers sharing PostgreSQL and Redis, the client's
+  socket on one and the specialist's on the other;
+- the pre-call check's echo peer living in Daphne's event loop.
+
+Everything runs on 127.0.0.1 with every wait bounded.
+"""
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import timedelta
+
+import pytest
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
+from aiortc.mediastreams import MediaStreamError
+from django.utils import timezone
+
+from cms.demo_users import DEMO_PASSWORD
+from consultations.turn import turn_credentials
+from tests.support.i18n import uz
+from tests.support.live import CHROMIUM_ARGS, REPO, LiveServer
+from tests.support.parts import require, require_chromium
+from tests.support.rtc import (
+    RtcPeer,
+    SyntheticVideoTrack,
+    ToneTrack,
+    login_session,
+    loopback_host_candidates,
+)
+from tests.support.services import require_postgres, require_redis
+
+pytestmark = pytest.mark.e2e
+logger = logging.getLogger(__name__)
+
+CONNECT_TIMEOUT = 30
+FRAMES_TIMEOUT = 30
+MIN_FRAMES = 10
+SCALE_OUT_REDIS_URL = os.environ.get(
+    "KOMAK_TEST_SCALE_OUT_REDIS_URL", "redis://127.0.0.1:6379/13"
+)
+
+# A booking of the demo client with the demo specialist whose call is open now (it
+# starts in 5 minutes; the call opens 15 minutes early), with the client's consent.
+BOOKING_CODE = """
+from datetime import timedelta
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from consultations.models import (
+    Booking, ConsentRecord, ConsentTerms, SpecialistProfile, Topic,
+)
+users = get_user_model().objects
+client = users.get(username="client")
+profile, _ = SpecialistProfile.objects.get_or_create(
+    user=users.get(username="specialist"),
+    defaults={"kind": "psychologist", "bio": "Demo specialist."},
+)
+terms = ConsentTerms.objects.order_by("-published_at").first()
+if terms is None:
+    terms = ConsentTerms.objects.create(version="e2e", text="Consent for the test.")
+ConsentRecord.objects.get_or_create(user=client, terms=terms, withdrawn_at=None)
+starts = timezone.now() + timedelta(minutes=5)
+booking = Booking.objects.create(
+    client=client, specialist=profile, topic=Topic.GRIEF,
+    starts_at=starts, ends_at=starts + timedelta(minutes=45),
+)
+print(booking.pk)
+"""
+
+
+def booking_create(server: LiveServer) -> int:
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", BOOKING_CODE],
+        cwd=REPO,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+def user_id(server: LiveServer, username: str) -> int:
+    code = (
+        "from django.contrib.auth import get_user_model; "
+        f"print(get_user_model().objects.get(username={username!r}).pk)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=REPO,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return int(result.stdout.strip().splitlines()[-1])
+
+
+class Call:
+    """The two peers of one call, started and closed together."""
+
+    def __init__(self, client: RtcPeer, specialist: RtcPeer):
+        self.client = client
+        self.specialist = specialist
+        self.peers = (client, specialist)
+
+    async def __aenter__(self) -> "Call":
+        try:
+            await self.client.start()
+            await self.specialist.start()
+        except BaseException:
+            await self.__aexit__()
+            raise
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await asyncio.gather(*(peer.close() for peer in self.peers))
+
+    async def connected_and_frames(self) -> dict:
+        """Seconds from admission to "connected" per role, once frames flowed both
+        ways."""
+        await asyncio.gather(
+            *(peer.wait_connected(CONNECT_TIMEOUT) for peer in self.peers)
+        )
+        await asyncio.gather(
+            *(
+                peer.wait_frames(
+                    audio=MIN_FRAMES, video=MIN_FRAMES, timeout=FRAMES_TIMEOUT
+                )
+                for peer in self.peers
+            )
+        )
+        return {
+            peer.username: round(peer.seconds_admitted_to_connected(), 3)
+            for peer in self.peers
+        }
+
+
+def call_of(client_url: str, specialist_url: str, booking_id: int, **options) -> Call:
+    return Call(
+        RtcPeer(
+            base_url=client_url, booking_id=booking_id, username="client", **options
+        ),
+        RtcPeer(
+            base_url=specialist_url,
+            booking_id=booking_id,
+            username="specialist",
+            **options,
+        ),
+    )
+
+
+@pytest.fixture(autouse=True)
+def on_loopback(monkeypatch):
+    loopback_host_candidates(monkeypatch)
+
+
+# --- Embedded profile --------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def embedded():
+    with LiveServer() as server:
+        yield server
+
+
+class EmbeddedCallTests:
+    def test_client_and_specialist_connect_and_exchange_media(self, embedded):
+        booking_id = booking_create(embedded)
+
+        async def scenario():
+            async with call_of(embedded.url, embedded.url, booking_id) as call:
+                seconds = await call.connected_and_frames()
+                return seconds, call
+
+        seconds, call = asyncio.run(scenario())
+        logger.info("embedded: connected after %s", seconds)
+        for peer in call.peers:
+            assert peer.welcome["role"] == peer.username
+            assert peer.frames["audio"] >= MIN_FRAMES
+            assert peer.frames["video"] >= MIN_FRAMES
+        assert {"type": "admitted"} in call.client.received
+        assert any(m["type"] == "offer" for m in call.client.received)
+        assert any(m["type"] == "answer" for m in call.specialist.received)
+
+    def test_a_stranger_never_gets_a_welcome(self, embedded):
+        booking_id = booking_create(embedded)
+
+        async def scenario():
+            stranger = RtcPeer(
+                base_url=embedded.url, booking_id=booking_id, username="learner"
+            )
+            await stranger.start()
+            try:
+                for _ in range(50):
+                    if stranger.socket.close_code is not None:
+                        break
+                    await asyncio.sleep(0.1)
+                return stranger.socket.close_code, stranger.received
+            finally:
+                await stranger.close()
+
+        close_code, received = asyncio.run(scenario())
+        assert close_code == 4403
+        assert received == []
+
+
+# --- Through coturn ----------------------------------------------------------------
+
+
+def free_udp_and_tcp_port() -> int:
+    """A port free for both UDP and TCP on 127.0.0.1 (coturn listens on both)."""
+    for _ in range(50):
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.bind(("127.0.0.1", 0))
+            port = udp.getsockname()[1]
+            with socket.socket() as tcp:
+                try:
+                    tcp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+            return port
+    raise RuntimeError("no free port")
+
+
+def stun_answers(port: int) -> bool:
+    """Whether a STUN Binding request to 127.0.0.1:port gets a success response."""
+    transaction = secrets.token_bytes(12)
+    request = b"\x00\x01\x00\x00\x21\x12\xa4\x42" + transaction  # RFC 5389 header
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        sock.settimeout(0.3)
+        try:
+            sock.sendto(request, ("127.0.0.1", port))
+            response, _ = sock.recvfrom(2048)
+        except OSError:
+            return False
+    return response[:2] == b"\x01\x01" and response[8:20] == transaction
+
+
+class Coturn:
+    def __init__(self, process, port: int, secret: str, log_path):
+        self.process = process
+        self.port = port
+        self.secret = secret
+        self.log_path = log_path
+        self.turn_url = f"turn:127.0.0.1:{port}?transport=udp"
+        self.stun_url = f"stun:127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def coturn(tmp_path_factory):
+    binary = shutil.which("turnserver")
+    require(binary is not None, "coturn is not installed (apt-get install coturn)")
+    workdir = tmp_path_factory.mktemp("coturn")
+    port = free_udp_and_tcp_port()
+    secret = secrets.token_hex(16)
+    log_path = workdir / "turnserver.log"
+    command = [
+        binary,
+        "-c",
+        str(workdir / "none.conf"),  # not /etc/turnserver.conf
+        f"--listening-port={port}",
+        "--listening-ip=127.0.0.1",
+        "--relay-ip=127.0.0.1",
+        "--allow-loopback-peers",
+        "--use-auth-secret",
+        f"--static-auth-secret={secret}",
+        "--realm=komak.test",
+        "--fingerprint",
+        "--no-cli",
+        "--no-tls",
+        "--no-dtls",
+        "--no-tcp-relay",
+        f"--pidfile={workdir / 'turnserver.pid'}",
+        f"--userdb={workdir / 'turndb'}",
+        "--log-file=stdout",
+        "--simple-log",
+    ]
+    (workdir / "none.conf").write_text("")
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 15
+        while not stun_answers(port):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"coturn did not start: {log_path.read_text()}")
+            time.sleep(0.2)
+        yield Coturn(process, port, secret, log_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="module")
+def with_turn(coturn):
+    server = LiveServer(
+        extra_env={
+            "TURN_URLS": coturn.turn_url,
+            "STUN_URLS": coturn.stun_url,
+            "TURN_SECRET": coturn.secret,
+        }
+    )
+    with server:
+        yield server
+
+
+class TurnCallTests:
+    def test_welcome_carries_turn_credentials(self, with_turn, coturn):
+        booking_id = booking_create(with_turn)
+
+        async def scenario():
+            peer = RtcPeer(
+                base_url=with_turn.url, booking_id=booking_id, username="client"
+            )
+            await peer.start()
+            try:
+                for _ in range(100):
+                    if peer.welcome:
+                        break
+                    await asyncio.sleep(0.05)
+                return peer.welcome
+            finally:
+                await peer.close()
+
+        welcome = asyncio.run(scenario())
+        servers = {tuple(server["urls"]): server for server in welcome["iceServers"]}
+        turn = servers[(coturn.turn_url,)]
+        assert (coturn.stun_url,) in servers
+        assert turn["username"].endswith(f":{user_id(with_turn, 'client')}")
+        assert turn["credential"]
+
+    def test_relay_only_peers_connect_through_coturn(self, with_turn, coturn):
+        booking_id = booking_create(with_turn)
+
+        async def scenario():
+            async with call_of(
+                with_turn.url, with_turn.url, booking_id, relay_only=True
+            ) as call:
+                seconds = await call.connected_and_frames()
+                pairs = {
+                    peer.username: peer.selected_candidate_types()
+                    for peer in call.peers
+                }
+                local = {
+                    peer.username: peer.local_candidate_types() for peer in call.peers
+                }
+                return seconds, pairs, local, call
+
+        seconds, pairs, local, call = asyncio.run(scenario())
+        logger.info("coturn relay: connected after %s", seconds)
+        for username in ("client", "specialist"):
+            assert local[username] == {"relay"}
+            assert pairs[username] == ("relay", "relay")
+        for peer in call.peers:
+            assert "typ relay" in peer.local_sdp
+            assert "typ host" not in peer.local_sdp
+            assert peer.frames["audio"] >= MIN_FRAMES
+            assert peer.frames["video"] >= MIN_FRAMES
+
+    def test_a_wrong_turn_secret_gets_no_relay_and_never_connects(
+        self, with_turn, coturn
+    ):
+        booking_id = booking_create(with_turn)
+        expires_at = timezone.now() + timedelta(hours=2)
+        wrong = [
+            {
+                "urls": [coturn.turn_url],
+                **turn_credentials(
+                    user_id=user_id(with_turn, "client"),
+                    expires_at=expires_at,
+                    secret=coturn.secret + "-wrong",
+                ),
+            }
+        ]
+
+        async def scenario():
+            client = RtcPeer(
+                base_url=with_turn.url,
+                booking_id=booking_id,
+                username="client",
+                relay_only=True,
+                ice_servers=wrong,
+            )
+            specialist = RtcPeer(
+                base_url=with_turn.url,
+                booking_id=booking_id,
+                username="specialist",
+                relay_only=True,
+            )
+            async with Call(client, specialist) as call:
+                never = await call.client.stays_unconnected(10)
+                return never, call
+
+        never, call = asyncio.run(scenario())
+        assert call.client.local_sdp, call.client.describe()  # it did answer
+        assert "typ relay" not in call.client.local_sdp
+        assert "a=candidate" not in call.client.local_sdp
+        assert "typ relay" in call.specialist.local_sdp  # the right secret works
+        assert never is True
+        assert call.client.frames == {"audio": 0, "video": 0}
+
+
+# --- Scale-out profile: two Daphne workers -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two_workers():
+    require_postgres()
+    require_redis()
+    import redis
+
+    from tests.support.services import ScratchPostgresDatabase
+
+    # A database of its own for the channel layer, emptied so that no group of an
+    # earlier run (booking ids start at 1 again) receives this run's messages.
+    redis.Redis.from_url(SCALE_OUT_REDIS_URL).flushdb()
+    with ScratchPostgresDatabase() as database:
+        first = LiveServer()
+        # Set after construction: LiveServer drops DATABASE_URL and REDIS_URL from
+        # its environment, extra_env included.
+        first.env.update(DATABASE_URL=database.url, REDIS_URL=SCALE_OUT_REDIS_URL)
+        second = LiveServer()
+        second.env = dict(first.env)
+        try:
+            first.prepare()
+            first.start()
+            second.start()
+            yield first, second
+        finally:
+            second.stop()
+            first.stop()
+
+
+class ScaleOutCallTests:
+    def test_peers_on_two_workers_connect_and_exchange_media(self, two_workers):
+        first, second = two_workers
+        assert first.port != second.port
+        booking_id = booking_create(first)
+
+        async def scenario():
+            async with call_of(first.url, second.url, booking_id) as call:
+                seconds = await call.connected_and_frames()
+                return seconds, call
+
+        seconds, call = asyncio.run(scenario())
+        logger.info("two workers: connected after %s", seconds)
+        for peer in call.peers:
+            assert peer.frames["audio"] >= MIN_FRAMES
+            assert peer.frames["video"] >= MIN_FRAMES
+        assert call.client.base_url == first.url
+        assert call.specialist.base_url == second.url
+
+
+# --- The pre-call check's echo peer inside Daphne ------------------------------------
+
+
+def post_offer(server: LiveServer, booking_id: int, sdp: str) -> dict:
+    """POST the offer as precall.js does: session cookie, CSRF cookie and header."""
+    session = login_session(server.url, "client")
+    page = server.url + f"/consultations/{booking_id}/check/"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    request = urllib.request.Request(page, headers={"Cookie": f"sessionid={session}"})
+    with opener.open(request, timeout=30) as response:
+        html = response.read().decode()
+        cookies = response.headers.get_all("Set-Cookie") or []
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    csrf_cookie = next(
+        (c.split(";")[0] for c in cookies if c.startswith("csrftoken=")), ""
+    )
+    request = urllib.request.Request(
+        page + "offer/",
+        data=json.dumps({"type": "offer", "sdp": sdp}).encode(),
+        headers={
+            "Content-Type": "application/json",
+            "Cookie": f"sessionid={session}; {csrf_cookie}",
+            "X-CSRFToken": token,
+            "Referer": page,
+        },
+    )
+    with opener.open(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+class PrecallInDaphneTests:
+    def test_echo_peer_answers_pings_and_echoes_video(self, embedded):
+        booking_id = booking_create(embedded)
+
+        async def scenario():
+            peer = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+            channel = peer.createDataChannel("ping")
+            peer.addTrack(ToneTrack())
+            peer.addTrack(SyntheticVideoTrack())
+            echoed = asyncio.Event()
+            pongs = []
+            opened = asyncio.Event()
+
+            @peer.on("track")
+            def on_track(track):
+                async def first_frame():
+                    with contextlib.suppress(MediaStreamError):
+                        await track.recv()
+                        if track.kind == "video":
+                            echoed.set()
+
+                asyncio.ensure_future(first_frame())
+
+            channel.on("open", opened.set)
+            channel.on("message", pongs.append)
+            try:
+                await peer.setLocalDescription(await peer.createOffer())
+                started = time.monotonic()
+                answer = await asyncio.to_thread(
+                    post_offer, embedded, booking_id, peer.localDescription.sdp
+                )
+                await peer.setRemoteDescription(
+                    RTCSessionDescription(answer["sdp"], answer["type"])
+                )
+                await asyncio.wait_for(opened.wait(), CONNECT_TIMEOUT)
+                seconds = time.monotonic() - started
+                channel.send("ping 1")
+                await asyncio.wait_for(echoed.wait(), FRAMES_TIMEOUT)
+                for _ in range(100):
+                    if pongs:
+                        break
+                    await asyncio.sleep(0.05)
+                return seconds, pongs
+            finally:
+                await peer.close()
+
+        seconds, pongs = asyncio.run(scenario())
+        logger.info("pre-call echo peer in Daphne: channel open after %.2fs", seconds)
+        assert pongs == ["pong 1"]
+
+
+# --- The pre-call check page in Chromium ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def media_browser():
+    """Chromium with a fake camera and microphone (a test pattern and a beep).
+
+    Local addresses are shown as they are rather than as mDNS names, which the
+    server's aiortc peer could not resolve without multicast.
+    """
+    path = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-device-for-media-stream",
+        "--disable-features=WebRtcHideLocalIpsWithMdns",
+    ]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=args)
+        yield browser
+        browser.close()
+
+
+def browser_sign_in(page, base_url: str, username: str) -> None:
+    page.goto(base_url + "/accounts/login/")
+    page.fill("#id_login", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(base_url + "/")
+
+
+def stored_check(server: LiveServer, booking_id: int) -> dict:
+    code = (
+        "import json; from consultations.models import Booking; "
+        f"b = Booking.objects.get(pk={booking_id}); "
+        "print(json.dumps({'verdict': b.precall_verdict, 'rtt_ms': b.precall_rtt_ms, "
+        "'loss': b.precall_loss_percent, 'relay': b.precall_relay}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=REPO,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+class PrecallPageInChromiumTests:
+    def test_check_shows_preview_level_and_verdict(self, embedded, media_browser):
+        booking_id = booking_create(embedded)
+        context = media_browser.new_context(
+            permissions=["camera", "microphone"], locale="uz-UZ"
+        )
+        page = context.new_page()
+        try:
+            browser_sign_in(page, embedded.url, "client")
+            page.goto(embedded.url + f"/consultations/{booking_id}/check/")
+            page.locator("#precall").wait_for(state="visible")
+            assert not page.locator("#precall-needs-script").is_visible()
+            started = time.monotonic()
+            page.click("[data-action=start]")
+            page.wait_for_function(
+                "document.querySelector('[data-preview]').videoWidth > 0",
+                timeout=15_000,
+            )
+            page.wait_for_function(
+                "document.querySelector('[data-level]').value > 0", timeout=15_000
+            )
+            page.wait_for_function(
+                "document.querySelector('[data-verdict]').textContent.trim() !== ''",
+                timeout=60_000,
+            )
+            seconds = time.monotonic() - started
+            verdict = page.locator("[data-verdict]").inner_text()
+            details = page.locator("[data-details]").inner_text()
+        finally:
+            context.close()
+        logger.info("pre-call check in Chromium: verdict after %.1fs", seconds)
+        stored = stored_check(embedded, booking_id)
+        assert stored["verdict"] == "video", (stored, details)
+        assert verdict == uz("Video will work")
+        assert 0 <= stored["rtt_ms"] < 300
+        assert stored["loss"] <= 3
+        assert stored["relay"] is False
+
+    def test_refused_camera_is_explained_and_the_network_still_checked(
+        self, embedded, media_browser
+    ):
+        booking_id = booking_create(embedded)
+        context = media_browser.new_context(locale="uz-UZ")  # no permission given
+        page = context.new_page()
+        try:
+            browser_sign_in(page, embedded.url, "client")
+            page.goto(embedded.url + f"/consultations/{booking_id}/check/")
+            texts = json.loads(page.locator("#precall-texts").text_content())
+            page.click("[data-action=start]")
+            page.wait_for_function(
+                "document.querySelector('[data-verdict]').textContent.trim() !== ''",
+                timeout=60_000,
+            )
+            media_status = page.locator("[data-media-status]").inner_text()
+        finally:
+            context.close()
+        assert media_status == texts["refused"]
+        assert stored_check(embedded, booking_id)["verdict"] == "video"
+
+    def test_without_javascript_the_page_says_so_and_links_back(
+        self, embedded, media_browser
+    ):
+        booking_id = booking_create(embedded)
+        context = media_browser.new_context(java_script_enabled=False, locale="uz-UZ")
+        page = context.new_page()
+        try:
+            browser_sign_in(page, embedded.url, "client")
+            page.goto(embedded.url + f"/consultations/{booking_id}/check/")
+            note = page.get_by_text(
+                uz(
+                    "This check needs JavaScript, which is turned off or not "
+                    "supported in this browser."
+                )
+            )
+            assert note.is_visible()
+            assert not page.locator("#precall").is_visible()
+            back = page.get_by_role("link", name=uz("Back to my appointments"))
+            assert back.is_visible()
+            assert back.get_attribute("href") == "/consultations/appointments/"
+        finally:
+            context.close()
