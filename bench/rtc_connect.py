@@ -15,17 +15,15 @@ Run it with `make bench`, or alone with `python -m bench.rtc_connect`.
 """
 
 import asyncio
-import json
 import shutil
 import statistics
-import subprocess
-import sys
 import time
 
 import aioice.ice
 from aiortc import RTCConfiguration, RTCPeerConnection
 
-from tests.support.live import REPO, LiveServer
+from tests.support.bookings import joinable_booking_ids
+from tests.support.live import LiveServer
 from tests.support.rtc import RtcPeer, SyntheticVideoTrack, ToneTrack, login_session
 
 RUNS = 20
@@ -37,58 +35,6 @@ SPECIALIST = "specialist"
 # No STUN or TURN: every candidate is a host candidate on 127.0.0.1, for our peers and
 # for the baseline alike, so that both measure signaling and ICE, not a remote server.
 SERVER_ENV = {"STUN_URLS": "", "TURN_URLS": "", "TURN_SECRET": ""}
-
-# One booking per run, so that every run goes through admission again (admission is
-# kept on the booking row). Start times differ by a second: an active booking's
-# (specialist, start) is unique. All start in about 5 minutes, so their calls are open.
-BOOKINGS_CODE = """
-import json
-from datetime import timedelta
-from django.contrib.auth import get_user_model
-from django.utils import timezone
-from consultations.models import (
-    Booking, ConsentRecord, ConsentTerms, SpecialistProfile, Topic,
-)
-users = get_user_model().objects
-client = users.get(username="client")
-profile, _ = SpecialistProfile.objects.get_or_create(
-    user=users.get(username="specialist"),
-    defaults={"kind": "psychologist", "bio": "Demo specialist."},
-)
-terms = ConsentTerms.objects.order_by("-published_at").first()
-if terms is None:
-    terms = ConsentTerms.objects.create(version="bench", text="Consent for the bench.")
-ConsentRecord.objects.get_or_create(user=client, terms=terms, withdrawn_at=None)
-base = timezone.now().replace(microsecond=0) + timedelta(minutes=5, seconds=17)
-ids = [
-    Booking.objects.create(
-        client=client, specialist=profile, topic=Topic.GRIEF,
-        starts_at=base + timedelta(seconds=n),
-        ends_at=base + timedelta(seconds=n, minutes=45),
-    ).pk
-    for n in range(COUNT)
-]
-print(json.dumps(ids))
-"""
-
-
-def bookings_create(server: LiveServer, count: int) -> list[int]:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-c",
-            BOOKINGS_CODE.replace("COUNT", str(count)),
-        ],
-        cwd=REPO,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def loopback_only() -> None:
@@ -217,7 +163,9 @@ def runs_line(label: str, values: list[float]) -> None:
 
 
 async def measure(server: LiveServer) -> None:
-    booking_ids = bookings_create(server, RUNS)
+    # One new booking per run, so that every run goes through admission again
+    # (admission is kept on the booking row).
+    booking_ids = joinable_booking_ids(server, RUNS)
     sessions = {
         username: await asyncio.to_thread(login_session, server.url, username)
         for username in (CLIENT, SPECIALIST)

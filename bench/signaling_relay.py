@@ -24,17 +24,14 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, WebSocketException
 
-from tests.support.live import REPO, LiveServer
+from tests.support.live import LiveServer
 
 ROOMS = 200
 GRACE_QUIET_S = 3  # after the last send, wait while messages still arrive...
@@ -147,39 +144,8 @@ class RelayServer(LiveServer):
     """A LiveServer whose Daphne serves the benchmark's application (ours plus the
     echo room) instead of `cms.asgi`."""
 
-    def start(self, timeout: float = 60) -> None:
-        log = self.log_path.open("wb")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                APPLICATION,
-            ],
-            cwd=REPO,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"Daphne exited: {self.log_path.read_text()[-2000:]}"
-                )
-            try:
-                with urllib.request.urlopen(
-                    self.url + "/healthz", timeout=2
-                ) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"Daphne did not answer in {timeout}s")
+    def start(self, timeout: float = 60, asgi_app: str = APPLICATION) -> None:
+        super().start(timeout, asgi_app)
 
     def cpu_seconds(self) -> float:
         """User plus system CPU time Daphne has used so far (Linux /proc)."""
@@ -189,22 +155,7 @@ class RelayServer(LiveServer):
 
 
 def rooms_create(server: LiveServer) -> list[dict]:
-    result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "shell",
-            "-c",
-            SETUP_CODE.format(rooms=ROOMS),
-        ],
-        cwd=REPO,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(server.shell(SETUP_CODE.format(rooms=ROOMS), timeout=300))
 
 
 @dataclass

@@ -1,11 +1,15 @@
-"""Builders for users and a small course tree, so tests need no big fixtures."""
+"""Builders for users, bookings and a small course tree, so tests need no big
+fixtures."""
 
 import itertools
 import uuid
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
+from consultations.models import Booking
 from learning.models import CourseIndexPage, CoursePage, LessonPage
 
 _counter = itertools.count(1)
@@ -70,3 +74,24 @@ def course_create(*, title="Sinov kursi", lessons=2, live=True, audience="older"
             lesson.save_revision().publish()
         created.append(lesson)
     return course, created
+
+
+def booking_create(
+    *,
+    client,
+    specialist,
+    starts_in=timedelta(minutes=5),
+    length=timedelta(minutes=45),
+    **fields,
+):
+    """A booking of `client` with `specialist` (a SpecialistProfile) starting
+    `starts_in` from now."""
+    starts_at = timezone.now() + starts_in
+    return Booking.objects.create(
+        client=client,
+        specialist=specialist,
+        topic="loneliness",
+        starts_at=starts_at,
+        ends_at=starts_at + length,
+        **fields,
+    )

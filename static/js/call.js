@@ -27,6 +27,8 @@ const STATS_EVERY_MS = 2000;
 let ws = null;
 let wsAttempt = 0;
 let socketOpens = 0;
+let refusals = 0;
+const MAX_REFUSALS = 3;
 let closedOnPurpose = false;
 let iceServers = [];
 let admitted = false;
@@ -45,9 +47,10 @@ function say(text) {
   statusEl.textContent = text;
 }
 
-// The server allows 20 messages a second per socket; trickled ICE candidates can come
-// in a burst, so messages leave through a queue at most one every 60 ms.
-const SEND_SPACING_MS = 60;
+// The server allows 20 messages a second per socket, counted as they arrive. Trickled
+// ICE candidates come in bursts and a slow link delivers frames in clumps, so messages
+// leave through a queue at most one every 100 ms: half the limit, as headroom.
+const SEND_SPACING_MS = 100;
 const outbox = [];
 let sendTimer = null;
 
@@ -86,9 +89,13 @@ function connectSocket() {
       return;
     }
     if (event.code === 4400) {
-      // The server refused a message: reconnecting would only repeat it.
-      say(T.error);
-      return;
+      // The server refused a message. Try again a few times with a fresh socket (the
+      // refusal may have been a burst on a bad link), but do not loop for ever.
+      refusals += 1;
+      if (refusals > MAX_REFUSALS) {
+        say(T.error);
+        return;
+      }
     }
     say(T.reconnecting);
     // Back off 1, 2, 4, 8 s, then every 10 s: a village link can drop for a while.
@@ -143,7 +150,7 @@ async function onSignal(message) {
       hangUp();
       break;
     case "error":
-      say(T.error);
+      console.warn("signaling refused a message:", message.code, message.message);
       break;
   }
 }

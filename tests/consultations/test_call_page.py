@@ -4,16 +4,14 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from consultations.models import (
-    Booking,
     BookingStatus,
     ConsentRecord,
     ConsentTerms,
     SpecialistProfile,
 )
-from tests.factories import user_create
+from tests.factories import booking_create, user_create
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db
@@ -27,16 +25,9 @@ def make_booking(*, starts_in=timedelta(minutes=5), consent=True, **fields):
     if consent:
         terms = ConsentTerms.objects.create(version=f"v{client.pk}", text="Shartlar")
         ConsentRecord.objects.create(user=client, terms=terms)
-    starts_at = timezone.now() + starts_in
-    booking = Booking.objects.create(
-        client=client,
-        specialist=specialist,
-        topic="loneliness",
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=45),
-        **fields,
+    return booking_create(
+        client=client, specialist=specialist, starts_in=starts_in, **fields
     )
-    return booking
 
 
 def url(booking):

@@ -21,6 +21,7 @@ from django.utils import timezone
 from consultations import precall
 from consultations.models import Booking, SpecialistProfile, Topic
 from tests.factories import user_create
+from tests.support.i18n import uz
 from tests.support.rtc import SyntheticVideoTrack, ToneTrack, loopback_host_candidates
 
 pytestmark = pytest.mark.django_db
@@ -185,7 +186,7 @@ class PrecallResultTests:
         assert response.status_code == 200
         assert response.json() == {
             "verdict": "video",
-            "message": "Video will work",
+            "message": uz("Video will work"),
             "saved": True,
         }
         booking.refresh_from_db()
@@ -217,7 +218,7 @@ class PrecallResultTests:
         client.force_login(booking.client)
         response = post_json(client, urls(booking)["result"], {**GOOD, **measured})
         assert response.json()["verdict"] == verdict
-        assert response.json()["message"] == message
+        assert response.json()["message"] == uz(message)
         booking.refresh_from_db()
         assert booking.precall_verdict == verdict
 
@@ -416,7 +417,9 @@ class PrecallOfferTests:
         client.force_login(booking.client)
         response = post_json(client, urls(booking)["offer"], {"sdp": real_offer_sdp()})
         assert response.status_code == 503
-        assert "try again" in response.json()["error"]
+        assert response.json()["error"] == uz(
+            "Too many people are checking their connection. Please try again soon."
+        )
 
     def test_view_answers_and_the_echo_peer_works(self, booking):
         """The async view, in the same event loop as the browser-like peer."""

@@ -26,7 +26,7 @@ from consultations.models import (
     ConsentTerms,
     SpecialistProfile,
 )
-from tests.factories import user_create
+from tests.factories import booking_create, user_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -92,13 +92,11 @@ def room_create(
     if consent:
         consent_give(client)
     specialist = specialist_create()
-    starts_at = timezone.now() + starts_in
-    booking = Booking.objects.create(
+    booking = booking_create(
         client=client,
         specialist=specialist,
-        topic="loneliness",
-        starts_at=starts_at,
-        ends_at=starts_at + length,
+        starts_in=starts_in,
+        length=length,
         status=status,
     )
     return Room(booking, session_cookie(client), session_cookie(specialist.user))

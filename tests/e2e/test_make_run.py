@@ -32,19 +32,6 @@ PAGES = [
 ]
 
 
-def manage_output(server: LiveServer, code: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=REPO,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout.strip().splitlines()[-1]
-
-
 def admin_session(base_url: str, username: str) -> urllib.request.OpenerDirector:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -116,15 +103,14 @@ class MakeRunTests:
 
     def test_the_task_cluster_runs_queued_tasks(self, honcho_run):
         server, _, _ = honcho_run
-        task_id = manage_output(
-            server,
+        task_id = server.shell(
             "from django_q.tasks import async_task; print(async_task('math.floor', 2.5))",  # noqa: E501
         )
         deadline = time.monotonic() + 60
         result = "None"
         while time.monotonic() < deadline:
-            result = manage_output(
-                server, f"from django_q.tasks import result; print(result('{task_id}'))"
+            result = server.shell(
+                f"from django_q.tasks import result; print(result('{task_id}'))"
             )
             if result != "None":
                 break

@@ -25,7 +25,6 @@ import secrets
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from datetime import timedelta
@@ -37,8 +36,9 @@ from django.utils import timezone
 
 from cms.demo_users import DEMO_PASSWORD
 from consultations.turn import turn_credentials
+from tests.support.bookings import joinable_booking_id
 from tests.support.i18n import uz
-from tests.support.live import CHROMIUM_ARGS, REPO, LiveServer
+from tests.support.live import CHROMIUM_ARGS, LiveServer
 from tests.support.parts import require, require_chromium
 from tests.support.rtc import (
     RtcPeer,
@@ -59,62 +59,13 @@ SCALE_OUT_REDIS_URL = os.environ.get(
     "KOMAK_TEST_SCALE_OUT_REDIS_URL", "redis://127.0.0.1:6379/13"
 )
 
-# A booking of the demo client with the demo specialist whose call is open now (it
-# starts in 5 minutes; the call opens 15 minutes early), with the client's consent.
-BOOKING_CODE = """
-from datetime import timedelta
-from django.contrib.auth import get_user_model
-from django.utils import timezone
-from consultations.models import (
-    Booking, ConsentRecord, ConsentTerms, SpecialistProfile, Topic,
-)
-users = get_user_model().objects
-client = users.get(username="client")
-profile, _ = SpecialistProfile.objects.get_or_create(
-    user=users.get(username="specialist"),
-    defaults={"kind": "psychologist", "bio": "Demo specialist."},
-)
-terms = ConsentTerms.objects.order_by("-published_at").first()
-if terms is None:
-    terms = ConsentTerms.objects.create(version="e2e", text="Consent for the test.")
-ConsentRecord.objects.get_or_create(user=client, terms=terms, withdrawn_at=None)
-starts = timezone.now() + timedelta(minutes=5)
-booking = Booking.objects.create(
-    client=client, specialist=profile, topic=Topic.GRIEF,
-    starts_at=starts, ends_at=starts + timedelta(minutes=45),
-)
-print(booking.pk)
-"""
-
-
-def booking_create(server: LiveServer) -> int:
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", BOOKING_CODE],
-        cwd=REPO,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return int(result.stdout.strip().splitlines()[-1])
-
 
 def user_id(server: LiveServer, username: str) -> int:
     code = (
         "from django.contrib.auth import get_user_model; "
         f"print(get_user_model().objects.get(username={username!r}).pk)"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=REPO,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return int(result.stdout.strip().splitlines()[-1])
+    return int(server.shell(code))
 
 
 class Call:
@@ -187,7 +138,7 @@ def embedded():
 
 class EmbeddedCallTests:
     def test_client_and_specialist_connect_and_exchange_media(self, embedded):
-        booking_id = booking_create(embedded)
+        booking_id = joinable_booking_id(embedded, fresh=True)
 
         async def scenario():
             async with call_of(embedded.url, embedded.url, booking_id) as call:
@@ -205,7 +156,7 @@ class EmbeddedCallTests:
         assert any(m["type"] == "answer" for m in call.specialist.received)
 
     def test_a_stranger_never_gets_a_welcome(self, embedded):
-        booking_id = booking_create(embedded)
+        booking_id = joinable_booking_id(embedded, fresh=True)
 
         async def scenario():
             stranger = RtcPeer(
@@ -330,7 +281,7 @@ def with_turn(coturn):
 
 class TurnCallTests:
     def test_welcome_carries_turn_credentials(self, with_turn, coturn):
-        booking_id = booking_create(with_turn)
+        booking_id = joinable_booking_id(with_turn, fresh=True)
 
         async def scenario():
             peer = RtcPeer(
@@ -354,7 +305,7 @@ class TurnCallTests:
         assert turn["credential"]
 
     def test_relay_only_peers_connect_through_coturn(self, with_turn, coturn):
-        booking_id = booking_create(with_turn)
+        booking_id = joinable_booking_id(with_turn, fresh=True)
 
         async def scenario():
             async with call_of(
@@ -384,7 +335,7 @@ class TurnCallTests:
     def test_a_wrong_turn_secret_gets_no_relay_and_never_connects(
         self, with_turn, coturn
     ):
-        booking_id = booking_create(with_turn)
+        booking_id = joinable_booking_id(with_turn, fresh=True)
         expires_at = timezone.now() + timedelta(hours=2)
         wrong = [
             {
@@ -459,7 +410,7 @@ class ScaleOutCallTests:
     def test_peers_on_two_workers_connect_and_exchange_media(self, two_workers):
         first, second = two_workers
         assert first.port != second.port
-        booking_id = booking_create(first)
+        booking_id = joinable_booking_id(first, fresh=True)
 
         async def scenario():
             async with call_of(first.url, second.url, booking_id) as call:
@@ -507,7 +458,7 @@ def post_offer(server: LiveServer, booking_id: int, sdp: str) -> dict:
 
 class PrecallInDaphneTests:
     def test_echo_peer_answers_pings_and_echoes_video(self, embedded):
-        booking_id = booking_create(embedded)
+        booking_id = joinable_booking_id(embedded, fresh=True)
 
         async def scenario():
             peer = RTCPeerConnection(RTCConfiguration(iceServers=[]))
@@ -595,21 +546,12 @@ def stored_check(server: LiveServer, booking_id: int) -> dict:
         "print(json.dumps({'verdict': b.precall_verdict, 'rtt_ms': b.precall_rtt_ms, "
         "'loss': b.precall_loss_percent, 'relay': b.precall_relay}))"
     )
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=REPO,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(server.shell(code))
 
 
 class PrecallPageInChromiumTests:
     def test_check_shows_preview_level_and_verdict(self, embedded, media_browser):
-        booking_id = booking_create(embedded)
+        booking_id = joinable_booking_id(embedded, fresh=True)
         context = media_browser.new_context(
             permissions=["camera", "microphone"], locale="uz-UZ"
         )
@@ -648,7 +590,7 @@ class PrecallPageInChromiumTests:
     def test_refused_camera_is_explained_and_the_network_still_checked(
         self, embedded, media_browser
     ):
-        booking_id = booking_create(embedded)
+        booking_id = joinable_booking_id(embedded, fresh=True)
         context = media_browser.new_context(locale="uz-UZ")  # no permission given
         page = context.new_page()
         try:
@@ -669,7 +611,7 @@ class PrecallPageInChromiumTests:
     def test_without_javascript_the_page_says_so_and_links_back(
         self, embedded, media_browser
     ):
-        booking_id = booking_create(embedded)
+        booking_id = joinable_booking_id(embedded, fresh=True)
         context = media_browser.new_context(java_script_enabled=False, locale="uz-UZ")
         page = context.new_page()
         try:

@@ -61,7 +61,24 @@ class LiveServer:
         self.manage("collectstatic", "--no-input", "--verbosity", "0")
         self.manage("seed_demo")
 
-    def start(self, timeout: float = 60) -> None:
+    def shell(self, code: str, timeout: float = 120) -> str:
+        """Run `code` with `manage.py shell -c` on this server's database and return
+        the last line it printed."""
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=REPO,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=True,
+        )
+        return result.stdout.strip().splitlines()[-1]
+
+    def start(
+        self, timeout: float = 60, asgi_app: str = "cms.asgi:application"
+    ) -> None:
+        """Run Daphne serving `asgi_app` and wait until `/healthz` answers."""
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
             [
@@ -72,7 +89,7 @@ class LiveServer:
                 "127.0.0.1",
                 "-p",
                 str(self.port),
-                "cms.asgi:application",
+                asgi_app,
             ],
             cwd=REPO,
             env=self.env,

@@ -27,7 +27,6 @@ import urllib.request
 import aioice.ice
 from aiortc import (
     RTCConfiguration,
-    RTCIceServer,
     RTCPeerConnection,
     RTCSessionDescription,
 )
@@ -37,6 +36,7 @@ from aiortc.sdp import candidate_from_sdp
 from av import VideoFrame
 
 from cms.demo_users import DEMO_PASSWORD
+from consultations.precall import rtc_ice_servers
 
 TONE_HZ = 440
 TONE_AMPLITUDE = 8000  # of 32767: clearly audible, far from clipping
@@ -97,17 +97,6 @@ def loopback_host_candidates(monkeypatch) -> None:
     monkeypatch.setattr(
         aioice.ice, "get_host_addresses", lambda use_ipv4, use_ipv6: ["127.0.0.1"]
     )
-
-
-def rtc_ice_servers(servers: list[dict]) -> list[RTCIceServer]:
-    return [
-        RTCIceServer(
-            urls=server["urls"],
-            username=server.get("username"),
-            credential=server.get("credential"),
-        )
-        for server in servers
-    ]
 
 
 def login_session(base_url: str, username: str, password: str = DEMO_PASSWORD) -> str:
