@@ -175,8 +175,12 @@ async function startMedia() {
   localVideo.srcObject = localStream;
 }
 
+// `?relay=1` sends all media through the TURN relay: it hides both people's network
+// addresses from each other, and lets support staff (and tests) force the relay path.
+const relayOnly = new URLSearchParams(location.search).has("relay");
+
 function createPeerConnection() {
-  pc = new RTCPeerConnection({ iceServers });
+  pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: relayOnly ? "relay" : "all" });
   for (const track of localStream.getTracks()) pc.addTrack(track, localStream);
   pc.addEventListener("track", ({ streams }) => {
     if (remoteVideo.srcObject !== streams[0]) remoteVideo.srcObject = streams[0];
@@ -401,6 +405,18 @@ window.komakCall = {
   // Drop the signaling socket as a lost link would (code 4000 is not a purposeful close).
   dropSignaling() {
     if (ws) ws.close(4000);
+  },
+  async relayInUse() {
+    if (!pc) return false;
+    const report = await pc.getStats();
+    let relay = false;
+    report.forEach((stat) => {
+      if (stat.type === "candidate-pair" && stat.nominated && stat.state === "succeeded") {
+        const local = report.get(stat.localCandidateId);
+        relay = relay || (local && local.candidateType === "relay");
+      }
+    });
+    return relay;
   },
   async framesSent() {
     if (!pc) return 0;

@@ -219,13 +219,10 @@ class Coturn:
         self.stun_url = f"stun:127.0.0.1:{port}"
 
 
-@pytest.fixture(scope="module")
-def coturn(tmp_path_factory):
+def coturn_start(workdir, port: int, secret: str) -> "Coturn":
+    """Start coturn on 127.0.0.1:port with `use-auth-secret`; wait until it answers."""
     binary = shutil.which("turnserver")
     require(binary is not None, "coturn is not installed (apt-get install coturn)")
-    workdir = tmp_path_factory.mktemp("coturn")
-    port = free_udp_and_tcp_port()
-    secret = secrets.token_hex(16)
     log_path = workdir / "turnserver.log"
     command = [
         binary,
@@ -249,21 +246,36 @@ def coturn(tmp_path_factory):
         "--simple-log",
     ]
     (workdir / "none.conf").write_text("")
-    with log_path.open("wb") as log:
+    with log_path.open("ab") as log:
         process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 15
-        while not stun_answers(port):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"coturn did not start: {log_path.read_text()}")
-            time.sleep(0.2)
-        yield Coturn(process, port, secret, log_path)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
+    deadline = time.monotonic() + 15
+    while not stun_answers(port):
+        if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
+            raise RuntimeError(f"coturn did not start: {log_path.read_text()}")
+        time.sleep(0.2)
+    return Coturn(process, port, secret, log_path)
+
+
+def coturn_stop(server: "Coturn") -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def coturn(tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("coturn")
+    server = coturn_start(workdir, free_udp_and_tcp_port(), secrets.token_hex(16))
+    server.workdir = workdir
+    try:
+        yield server
+    finally:
+        # A test may have replaced the process (restart after a simulated outage).
+        coturn_stop(server)
 
 
 @pytest.fixture(scope="module")
@@ -630,3 +642,75 @@ class PrecallPageInChromiumTests:
             assert back.get_attribute("href") == "/consultations/appointments/"
         finally:
             context.close()
+
+
+# --- A media path that drops in the middle of a call ----------------------------------
+
+
+def wait_js(page, expression: str, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if page.evaluate(expression):
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"not true after {timeout_s}s: {expression}")
+
+
+def frames_flow(page, timeout_s: float = 20) -> None:
+    """The page keeps decoding the other person's video."""
+    start = page.evaluate("window.komakCall.framesDecoded()")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if page.evaluate("window.komakCall.framesDecoded()") >= start + 10:
+            return
+        time.sleep(0.5)
+    frames = page.evaluate("window.komakCall.framesDecoded()")
+    raise AssertionError(f"video stalled: {start} -> {frames} frames in {timeout_s}s")
+
+
+class MediaPathOutageTests:
+    def test_the_call_comes_back_after_the_relay_drops(
+        self, with_turn, coturn, media_browser
+    ):
+        """Relay-only call; coturn dies and comes back; ICE restarts, media resumes."""
+        booking_id = joinable_booking_id(with_turn, fresh=True)
+        path = f"/consultations/{booking_id}/call/?relay=1"
+        contexts, pages = [], {}
+        for username in ("client", "specialist"):
+            context = media_browser.new_context(
+                locale="uz-UZ", permissions=["camera", "microphone"]
+            )
+            contexts.append(context)
+            page = context.new_page()
+            browser_sign_in(page, with_turn.url, username)
+            pages[username] = page
+        client, specialist = pages["client"], pages["specialist"]
+        try:
+            client.goto(with_turn.url + path)
+            specialist.goto(with_turn.url + path)
+            let_in = specialist.get_by_role("button", name=uz("Let in"))
+            let_in.wait_for()
+            let_in.click()
+            for page in (client, specialist):
+                wait_js(page, "window.komakCall.connectionState === 'connected'", 40)
+            assert client.evaluate("window.komakCall.relayInUse()") is True
+            frames_flow(specialist)
+
+            coturn_stop(coturn)
+            wait_js(
+                client,
+                "['disconnected', 'failed'].includes(window.komakCall.connectionState)",
+                60,
+            )
+            client.get_by_text(uz("Reconnecting…")).wait_for()
+
+            coturn.process = coturn_start(
+                coturn.workdir, coturn.port, coturn.secret
+            ).process
+            for page in (client, specialist):
+                wait_js(page, "window.komakCall.connectionState === 'connected'", 90)
+            frames_flow(specialist)
+            client.get_by_text(uz("You are in the call.")).wait_for()
+        finally:
+            for context in contexts:
+                context.close()
