@@ -27,6 +27,7 @@ const STATS_EVERY_MS = 2000;
 let ws = null;
 let wsAttempt = 0;
 let socketOpens = 0;
+let signalChain = Promise.resolve();
 let refusals = 0;
 const MAX_REFUSALS = 3;
 let closedOnPurpose = false;
@@ -79,7 +80,12 @@ function connectSocket() {
     outbox.unshift(JSON.stringify({ type: "join" }));
     drainOutbox();
   });
-  ws.addEventListener("message", (event) => onSignal(JSON.parse(event.data)));
+  // Handle messages one after another: an offer must be applied before the
+  // candidates that follow it, even while getUserMedia or setRemoteDescription waits.
+  ws.addEventListener("message", (event) => {
+    const message = JSON.parse(event.data);
+    signalChain = signalChain.then(() => onSignal(message)).catch((error) => console.warn(error));
+  });
   ws.addEventListener("close", (event) => {
     // The server closes with 1000 only after `leave` or `ended`, both of which set
     // closedOnPurpose first; any other close is a lost link and is retried.
@@ -223,8 +229,16 @@ function restartIce() {
   if (pc && pc.signalingState !== "closed") pc.restartIce();
 }
 
+// Offers, answers and candidates that arrive before this side's peer connection exists
+// (getUserMedia can take seconds) wait here and are replayed in order; dropping them
+// would leave perfect negotiation waiting for an answer that never comes.
+const pendingSignals = [];
+
 async function onDescription(description) {
-  if (!pc) return;
+  if (!pc) {
+    pendingSignals.push({ type: description.type, sdp: description.sdp });
+    return;
+  }
   const collision = description.type === "offer" && (makingOffer || pc.signalingState !== "stable");
   ignoreOffer = !polite && collision;
   if (ignoreOffer) return;
@@ -236,7 +250,10 @@ async function onDescription(description) {
 }
 
 async function onCandidate(message) {
-  if (!pc) return;
+  if (!pc) {
+    pendingSignals.push(message);
+    return;
+  }
   try {
     await pc.addIceCandidate(
       message.candidate === null
@@ -253,8 +270,9 @@ async function onAdmitted() {
   admitted = true;
   waitingEl.hidden = true;
   say(T.connecting);
-  if (!localStream) await startMedia();
+  await mediaReady;
   createPeerConnection();
+  while (pendingSignals.length) await onSignal(pendingSignals.shift());
   if (manualAudioOnly) await setLevel(2, false);
 }
 
@@ -438,4 +456,7 @@ window.komakCall = {
 };
 
 say(T.connecting);
+// Ask for the camera while waiting to be let in: the person sees themselves, and the
+// call starts sooner once admitted.
+const mediaReady = startMedia();
 connectSocket();
