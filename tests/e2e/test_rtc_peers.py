@@ -122,6 +122,21 @@ def call_of(client_url: str, specialist_url: str, booking_id: int, **options) ->
     )
 
 
+def media_call(client_url: str, specialist_url: str, booking_id: int):
+    """Run a call until both peers are connected and frames flowed both ways."""
+
+    async def scenario():
+        async with call_of(client_url, specialist_url, booking_id) as call:
+            seconds = await call.connected_and_frames()
+            return seconds, call
+
+    seconds, call = asyncio.run(scenario())
+    for peer in call.peers:
+        assert peer.frames["audio"] >= MIN_FRAMES
+        assert peer.frames["video"] >= MIN_FRAMES
+    return seconds, call
+
+
 @pytest.fixture(autouse=True)
 def on_loopback(monkeypatch):
     loopback_host_candidates(monkeypatch)
@@ -139,18 +154,10 @@ def embedded():
 class EmbeddedCallTests:
     def test_client_and_specialist_connect_and_exchange_media(self, embedded):
         booking_id = joinable_booking_id(embedded, fresh=True)
-
-        async def scenario():
-            async with call_of(embedded.url, embedded.url, booking_id) as call:
-                seconds = await call.connected_and_frames()
-                return seconds, call
-
-        seconds, call = asyncio.run(scenario())
+        seconds, call = media_call(embedded.url, embedded.url, booking_id)
         logger.info("embedded: connected after %s", seconds)
         for peer in call.peers:
             assert peer.welcome["role"] == peer.username
-            assert peer.frames["audio"] >= MIN_FRAMES
-            assert peer.frames["video"] >= MIN_FRAMES
         assert {"type": "admitted"} in call.client.received
         assert any(m["type"] == "offer" for m in call.client.received)
         assert any(m["type"] == "answer" for m in call.specialist.received)
@@ -424,16 +431,8 @@ class ScaleOutCallTests:
         assert first.port != second.port
         booking_id = joinable_booking_id(first, fresh=True)
 
-        async def scenario():
-            async with call_of(first.url, second.url, booking_id) as call:
-                seconds = await call.connected_and_frames()
-                return seconds, call
-
-        seconds, call = asyncio.run(scenario())
+        seconds, call = media_call(first.url, second.url, booking_id)
         logger.info("two workers: connected after %s", seconds)
-        for peer in call.peers:
-            assert peer.frames["audio"] >= MIN_FRAMES
-            assert peer.frames["video"] >= MIN_FRAMES
         assert call.client.base_url == first.url
         assert call.specialist.base_url == second.url
 
