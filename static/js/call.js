@@ -126,10 +126,10 @@ async function onSignal(message) {
       } else if (role === "specialist" && !admitted) {
         waitingEl.hidden = false;
         say(T.clientWaiting);
-      } else if (admitted && pc) {
-        // The other side came back (new socket): renegotiate with an ICE restart.
-        if (!polite) restartIce();
       }
+      // A peer that reloaded its page sends a fresh offer itself; a peer whose socket
+      // alone came back still has its media. Neither needs an ICE restart from here,
+      // and one sent during the first negotiation could wedge it.
       break;
     case "admitted":
       onAdmitted();
