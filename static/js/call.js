@@ -209,6 +209,7 @@ function createPeerConnection() {
     }
   });
   pc.addEventListener("connectionstatechange", () => {
+    console.debug("connection", pc.connectionState, "signaling", pc.signalingState);
     if (pc.connectionState === "connected") {
       clearTimeout(disconnectTimer);
       say(T.inCall);
@@ -234,11 +235,20 @@ function restartIce() {
 // would leave perfect negotiation waiting for an answer that never comes.
 const pendingSignals = [];
 
+// True once the peer connection exists and every held signal has been replayed.
+// Until then new offers, answers and candidates join the queue behind the held ones,
+// so a candidate is never applied before the offer it belongs to.
+let signalsFlowing = false;
+
 async function onDescription(description) {
-  if (!pc) {
+  if (!signalsFlowing) {
     pendingSignals.push({ type: description.type, sdp: description.sdp });
     return;
   }
+  await applyDescription(description);
+}
+
+async function applyDescription(description) {
   const collision = description.type === "offer" && (makingOffer || pc.signalingState !== "stable");
   ignoreOffer = !polite && collision;
   if (ignoreOffer) return;
@@ -250,10 +260,14 @@ async function onDescription(description) {
 }
 
 async function onCandidate(message) {
-  if (!pc) {
+  if (!signalsFlowing) {
     pendingSignals.push(message);
     return;
   }
+  await applyCandidate(message);
+}
+
+async function applyCandidate(message) {
   try {
     await pc.addIceCandidate(
       message.candidate === null
@@ -272,7 +286,18 @@ async function onAdmitted() {
   say(T.connecting);
   await mediaReady;
   createPeerConnection();
-  while (pendingSignals.length) await onSignal(pendingSignals.shift());
+  // Signals that arrive while these replay are queued behind them (signalsFlowing is
+  // still false); the loop ends only when the queue is empty.
+  while (pendingSignals.length) {
+    const held = pendingSignals.shift();
+    try {
+      if (held.type === "ice") await applyCandidate(held);
+      else await applyDescription(held);
+    } catch (error) {
+      console.warn("held signal", held.type, error); // the next offer repairs it
+    }
+  }
+  signalsFlowing = true;
   if (manualAudioOnly) await setLevel(2, false);
 }
 

@@ -674,13 +674,17 @@ class MediaPathOutageTests:
         """Relay-only call; coturn dies and comes back; ICE restarts, media resumes."""
         booking_id = joinable_booking_id(with_turn, fresh=True)
         path = f"/consultations/{booking_id}/call/?relay=1"
-        contexts, pages = [], {}
+        contexts, pages, console = [], {}, []
         for username in ("client", "specialist"):
             context = media_browser.new_context(
                 locale="uz-UZ", permissions=["camera", "microphone"]
             )
             contexts.append(context)
             page = context.new_page()
+            page.on(
+                "console",
+                lambda message, who=username: console.append(f"{who}: {message.text}"),
+            )
             browser_sign_in(page, with_turn.url, username)
             pages[username] = page
         client, specialist = pages["client"], pages["specialist"]
@@ -710,6 +714,10 @@ class MediaPathOutageTests:
                 wait_js(page, "window.komakCall.connectionState === 'connected'", 90)
             frames_flow(specialist)
             client.get_by_text(uz("You are in the call.")).wait_for()
+        except AssertionError:
+            # What the two pages said is the only trace of a negotiation that stalled.
+            print("\n".join(console))  # noqa: T201
+            raise
         finally:
             for context in contexts:
                 context.close()
