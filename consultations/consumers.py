@@ -14,6 +14,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils import timezone
 
+from audit.models import AuditAction
+
 from . import selectors, services, signaling, turn
 from .signaling import CLIENT, SPECIALIST, RateLimiter, SignalingError
 
@@ -79,6 +81,8 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
                 booking_id=self.booking_id, user=user
             )
         if access is None:
+            if user is not None and user.is_authenticated:
+                await self.audit(AuditAction.ACCESS_DENIED)
             await self.close_with(CLOSE_NOT_ALLOWED)
             return
         booking, self.role = access
@@ -86,6 +90,7 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
         self.admitted = booking.admitted_at is not None
         self.room = group_name(booking.pk)
         await self.channel_layer.group_add(self.room, self.channel_name)
+        await self.audit(AuditAction.CALL_JOIN)
         await self.send_json(
             {
                 "type": "welcome",
@@ -102,6 +107,7 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.channel_layer.group_discard(self.room, self.channel_name)
         await self.to_others({"type": "peer", "event": "left", "role": self.role})
+        await self.audit(AuditAction.CALL_LEAVE)
 
     async def websocket_receive(self, message):
         # The raw frame, text or binary, goes to `receive` as it came; the base class
@@ -158,7 +164,11 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
         await self.to_others({"type": "peer", "event": "present", "role": self.role})
 
     async def on_admit(self, message):
-        await database_sync_to_async(services.booking_admit)(booking_id=self.booking_id)
+        admitted = await database_sync_to_async(services.booking_admit)(
+            booking_id=self.booking_id
+        )
+        if admitted:  # a repeated admit changes nothing and is not recorded
+            await self.audit(AuditAction.CALL_ADMIT)
         self.admitted = True
         await self.to_everyone({"type": "admitted"})
 
@@ -184,11 +194,25 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
         await self.close_with(CLOSE_NORMAL)
 
     async def on_end(self, message):
-        await database_sync_to_async(services.booking_end)(booking_id=self.booking_id)
+        ended = await database_sync_to_async(services.booking_end)(
+            booking_id=self.booking_id
+        )
+        if ended:
+            await self.audit(AuditAction.CALL_END)
         await self.to_everyone({"type": "ended"})
 
     async def on_ping(self, message):
         await self.send_json({"type": "pong"})
+
+    async def audit(self, action: str):
+        """An audit record of this person's join, leave, admission or end."""
+        client = self.scope.get("client") or (None,)
+        await database_sync_to_async(services.call_event_record)(
+            booking_id=self.booking_id,
+            user=self.scope["user"],
+            action=action,
+            ip=client[0],
+        )
 
     # --- The room ------------------------------------------------------------------
 

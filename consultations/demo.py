@@ -92,7 +92,19 @@ def _terms_ensure() -> ConsentTerms:
     terms = ConsentTerms.objects.order_by("-published_at").first()
     if terms is None:
         terms = ConsentTerms.objects.create(
-            version=DEMO_TERMS_VERSION, text=DEMO_TERMS_TEXT
+            version=DEMO_TERMS_VERSION,
+            text=DEMO_TERMS_TEXT,
+            operator="Koʻmak (namuna tashkilot), Toshkent sh. "
+            "Telefon: +998 71 000 00 00.",
+            purposes="Psixolog yoki ijtimoiy xodim bilan onlayn suhbatni tashkil etish "
+            "va eslatmalar yuborish.",
+            data_categories="Ism, telefon raqami, suhbat vaqti va mavzusi, "
+            "aloqa tekshiruvi natijalari, mutaxassisning yopiq qaydlari "
+            "(sogʻliq haqidagi maʼlumot).",
+            term="Rozilik qaytarib olinguncha amal qiladi; suhbat maʼlumotlari "
+            "3 yildan keyin anonimlashtiriladi.",
+            third_parties="Uchinchi shaxslarga berilmaydi va Oʻzbekistondan "
+            "tashqariga chiqarilmaydi.",
         )
     return terms
 

@@ -15,7 +15,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from accounts.roles import SPECIALIST
 
-from .models import SessionNote, SpecialistProfile, Topic
+from .models import SpecialistProfile, Topic
 from .selectors import slot_is_offered
 
 # Languages a specialist may speak, as codes in SpecialistProfile.languages.
@@ -182,7 +182,7 @@ class ConsentForm(forms.Form):
 
 class SessionNoteForm(forms.Form):
     """The specialist's private note: one per specialist and session, kept up to
-    date in place rather than added to."""
+    date in place rather than added to (services.session_note_save)."""
 
     text = forms.CharField(
         label=_("Private notes about this session"),
@@ -191,20 +191,6 @@ class SessionNoteForm(forms.Form):
         max_length=10_000,
         error_messages={"required": _("Please write the note before saving.")},
     )
-
-    def save(self, *, booking, author) -> SessionNote:
-        note = (
-            SessionNote.objects.filter(booking=booking, author=author)
-            .order_by("-updated_at")
-            .first()
-        )
-        if note is None:
-            return SessionNote.objects.create(
-                booking=booking, author=author, text=self.cleaned_data["text"]
-            )
-        note.text = self.cleaned_data["text"]
-        note.save(update_fields=["text", "updated_at"])
-        return note
 
 
 class SpecialistProfileAdminForm(WagtailAdminModelForm):

@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .encryption import EncryptedTextField
+
 # How long before the start the call may be joined, and when a booking can no longer be
 # cancelled or moved by the client.
 JOIN_EARLY = timedelta(minutes=15)
@@ -177,6 +179,10 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="bookings",
+        # Empty once the booking is anonymised (retention, or the client's account
+        # deleted): the session still counts in statistics but names nobody.
+        null=True,
+        blank=True,
     )
     specialist = models.ForeignKey(
         SpecialistProfile,
@@ -184,7 +190,11 @@ class Booking(models.Model):
         related_name="bookings",
     )
     topic = models.CharField(
-        verbose_name=_("topic"), max_length=30, choices=Topic.choices
+        verbose_name=_("topic"),
+        max_length=30,
+        choices=Topic.choices,
+        blank=True,
+        help_text=_("Emptied when the booking is anonymised."),
     )
     starts_at = models.DateTimeField(verbose_name=_("starts at"))
     ends_at = models.DateTimeField(verbose_name=_("ends at"))
@@ -209,6 +219,12 @@ class Booking(models.Model):
     # Reminders, each sent once.
     reminder_day_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_hour_sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the client, the topic, the pre-call results and the notes were removed.
+    anonymised_at = models.DateTimeField(
+        verbose_name=_("anonymised at"),
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -253,11 +269,55 @@ class Booking(models.Model):
 
 
 class ConsentTerms(models.Model):
-    """A version of the terms for online consultations that clients accept."""
+    """A version of the terms for online consultations that clients accept.
 
-    version = models.CharField(max_length=20, unique=True)
-    text = models.TextField()
-    published_at = models.DateTimeField(default=timezone.now)
+    Uzbekistan's law "On personal data" (No. ZRU-547 of 2019) asks that a
+    consent name the operator, the purposes, the data processed, how long the consent
+    lasts and any transfer to third parties; each is a field so that no version can
+    leave one out. A version is never edited once accepted: publish a new one, and
+    everyone is asked again.
+    """
+
+    version = models.CharField(
+        verbose_name=_("version"),
+        max_length=20,
+        unique=True,
+    )
+    operator = models.TextField(
+        verbose_name=_("operator"),
+        default="",
+        help_text=_("Who processes the data: the organisation's name, address and "
+                    "how to contact it."),
+    )
+    purposes = models.TextField(
+        verbose_name=_("purposes"),
+        default="",
+        help_text=_("What the data is used for."),
+    )
+    data_categories = models.TextField(
+        verbose_name=_("data processed"),
+        default="",
+        help_text=_("Which data is processed, including health data."),
+    )
+    term = models.TextField(
+        verbose_name=_("term"),
+        default="",
+        help_text=_("How long the consent lasts and how long data is kept."),
+    )
+    third_parties = models.TextField(
+        verbose_name=_("transfer to third parties"),
+        default="",
+        help_text=_("Who else receives the data, and whether it leaves Uzbekistan; "
+                    "write that there is none if so."),
+    )
+    text = models.TextField(
+        verbose_name=_("full text"),
+    )
+    published_at = models.DateTimeField(
+        verbose_name=_("published at"),
+        default=timezone.now,
+        help_text=_("The latest version is the one clients are asked to accept."),
+    )
 
     class Meta:
         ordering = ["-published_at"]
@@ -294,7 +354,8 @@ class ConsentRecord(models.Model):
 
 
 class SessionNote(models.Model):
-    """A specialist's private note about a session (encrypted at rest later)."""
+    """A specialist's private note about a session: health data, so its text is
+    encrypted in the database (consultations.encryption)."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
@@ -302,7 +363,7 @@ class SessionNote(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    text = models.TextField()
+    text = EncryptedTextField(verbose_name=_("note"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

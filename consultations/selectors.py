@@ -124,8 +124,9 @@ def bookings_for_client(*, user) -> list[Booking]:
 
 
 def bookings_for_specialist(*, user) -> list[Booking]:
+    """The specialist's sessions; anonymised ones name nobody and are left out."""
     return list(
-        Booking.objects.filter(specialist__user=user)
+        Booking.objects.filter(specialist__user=user, anonymised_at__isnull=True)
         .select_related("client", "specialist__user")
         .order_by("starts_at")
     )
@@ -139,6 +140,7 @@ def specialist_today(*, user, now: datetime | None = None) -> list[Booking]:
     return list(
         Booking.objects.filter(
             specialist__user=user,
+            anonymised_at__isnull=True,
             starts_at__gte=start,
             starts_at__lt=start + timedelta(days=1),
         )
@@ -154,13 +156,14 @@ def booking_for_participant(*, booking_id: int, user) -> Booking | None:
         return None
     return (
         Booking.objects.select_related("specialist__user", "client")
-        .filter(pk=booking_id)
+        .filter(pk=booking_id, anonymised_at__isnull=True)
         .filter(Q(client=user) | Q(specialist__user=user))
         .first()
     )
 
 
 def consent_current_terms() -> ConsentTerms | None:
+    """The latest version: the one clients are asked to accept."""
     return ConsentTerms.objects.order_by("-published_at").first()
 
 

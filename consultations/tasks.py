@@ -1,5 +1,6 @@
 """Background work for consultations, run by the django-q2 cluster on a schedule
-(`manage.py schedule_tasks`): reminders a day and an hour before, and no-shows.
+(`manage.py schedule_tasks`): reminders a day and an hour before, no-shows, and the
+anonymisation of old consultations.
 
 Each reminder is sent once even when two clusters run at the same time or a worker
 dies half-way: a row is *claimed* with a conditional UPDATE before anything is sent,
@@ -13,13 +14,14 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Booking, BookingStatus
+from .models import Booking, BookingStatus, ConsentRecord
 from .notifications import Message, notify
-from .services import booking_mark_no_show
+from .services import booking_mark_no_show, bookings_retention_anonymise
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +109,13 @@ def reminders_send(*, now: datetime | None = None) -> int:
     claimed without sending, so a person never gets two messages at once.
     """
     now = now or timezone.now()
-    upcoming = Booking.objects.filter(status=BookingStatus.CONFIRMED, starts_at__gt=now)
+    # A client who withdrew consent is not processed further: no reminders either.
+    consent_active = ConsentRecord.objects.filter(
+        user=OuterRef("client"), withdrawn_at__isnull=True
+    )
+    upcoming = Booking.objects.filter(
+        Exists(consent_active), status=BookingStatus.CONFIRMED, starts_at__gt=now
+    )
     sent = 0
     hour_due = upcoming.filter(
         starts_at__lte=now + HOUR_BEFORE, reminder_hour_sent_at__isnull=True
@@ -146,3 +154,11 @@ def no_shows_mark(*, now: datetime | None = None) -> int:
                 booking_mark_no_show(booking=booking)
                 marked += 1
     return marked
+
+
+def consultations_retention_anonymise(*, now: datetime | None = None) -> int:
+    """Anonymise bookings that ended more than CONSULTATION_RETENTION_DAYS ago
+    (daily; docs/privacy.md). Returns how many were anonymised."""
+    return bookings_retention_anonymise(
+        days=settings.CONSULTATION_RETENTION_DAYS, now=now
+    )

@@ -51,7 +51,16 @@ class ConsentTermsViewSet(ModelViewSet):
     icon = "doc-full"
     menu_label = _("Consent terms")
     list_display = ["version", "published_at"]
-    form_fields = ["version", "text", "published_at"]
+    form_fields = [
+        "version",
+        "operator",
+        "purposes",
+        "data_categories",
+        "term",
+        "third_parties",
+        "text",
+        "published_at",
+    ]
 
 
 class ConsultationsViewSetGroup(ModelViewSetGroup):

@@ -4,7 +4,8 @@ appointments", calendar files, the specialist's day and private session notes.
 Views only parse input (consultations.forms) and call selectors and services. Every
 step works with JavaScript off: what was chosen travels in the address or in hidden
 fields, so a mistake or a taken slot never loses the earlier choices. A booking's pages
-exist only for its client and its specialist; everyone else gets 404.
+exist only for its client and its specialist; everyone else gets 404. Every page that
+shows a booking or a note leaves an audit record of who saw which ids.
 """
 
 from dataclasses import dataclass
@@ -24,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import SPECIALIST
+from audit.models import AuditAction
+from audit.services import audit_record
 
 from .. import selectors, services
 from ..forms import (
@@ -128,14 +131,27 @@ def _participant_booking(request, booking_id: int) -> Booking:
         booking_id=booking_id, user=request.user
     )
     if booking is None:
+        _audit_refused(request, booking_id)
         raise Http404
     return booking
+
+
+def _audit_refused(request, booking_id: int) -> None:
+    """Someone asked for a booking that is not theirs (or does not exist)."""
+    audit_record(
+        actor=request.user,
+        action=AuditAction.ACCESS_DENIED,
+        target=("consultations.booking", booking_id),
+        request=request,
+        detail={"path": request.path},
+    )
 
 
 def _specialist_booking(request, booking_id: int) -> Booking:
     """The booking if the signed-in person is its specialist; 404 for its client too."""
     booking = _participant_booking(request, booking_id)
     if booking.specialist.user_id != request.user.pk:
+        _audit_refused(request, booking_id)
         raise Http404
     return booking
 
@@ -151,6 +167,26 @@ def _own_note(booking: Booking, user) -> SessionNote | None:
         SessionNote.objects.filter(booking=booking, author=user)
         .order_by("-updated_at")
         .first()
+    )
+
+
+def _audit_seen(request, booking_ids: list[int]) -> None:
+    if booking_ids:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.BOOKING_LIST_VIEW,
+            request=request,
+            detail={"bookings": sorted(booking_ids)},
+        )
+
+
+def _audit_view(request, booking: Booking, **detail) -> None:
+    audit_record(
+        actor=request.user,
+        action=AuditAction.BOOKING_VIEW,
+        target=booking,
+        request=request,
+        detail=detail,
     )
 
 
@@ -363,6 +399,7 @@ def book_confirm(request):
             specialist=data["specialist"],
             topic=data["topic"],
             starts_at=data["start"],
+            request=request,
         )
     except services.BookingError as error:
         form.add_error(None, error.message)
@@ -395,7 +432,7 @@ def consent(request):
             )
             status = 409
         elif form.is_valid():
-            services.consent_accept(user=request.user)
+            services.consent_accept(user=request.user, request=request)
             messages.success(request, _("Thank you. You have agreed to the terms."))
             return redirect(next_url or reverse("consultations_appointments"))
         else:
@@ -416,7 +453,7 @@ def consent(request):
 @login_required
 @require_POST
 def consent_withdraw(request):
-    services.consent_withdraw(user=request.user)
+    services.consent_withdraw(user=request.user, request=request)
     messages.success(
         request,
         _(
@@ -503,6 +540,8 @@ def _appointments_page(request, *, errors: dict | None = None, status: int = 200
         now=now,
         errors=errors,
     )
+    shown = client_upcoming + client_earlier + sessions_upcoming + sessions_earlier
+    _audit_seen(request, [row.booking.pk for row in shown])
     return render(
         request,
         "consultations/appointments.html",
@@ -530,7 +569,9 @@ def appointments(request):
 def cancel(request, booking_id: int):
     booking = _participant_booking(request, booking_id)
     try:
-        services.booking_cancel(booking=booking, by_user=request.user)
+        services.booking_cancel(
+            booking=booking, by_user=request.user, request=request
+        )
     except services.BookingError as error:
         return _appointments_page(
             request, errors={booking.pk: error.message}, status=409
@@ -547,6 +588,12 @@ def cancel(request, booking_id: int):
 def reschedule(request, booking_id: int):
     """Choose a new time with the same specialist; the old time is freed."""
     booking = _participant_booking(request, booking_id)
+    if booking.client_id == request.user.pk and not selectors.consent_given(
+        user=request.user
+    ):
+        # Withdrawn consent stops processing: no new time until agreed again.
+        here = reverse("consultations_reschedule", args=[booking.pk])
+        return redirect(reverse("consultations_consent") + _query(next=here))
     form = RescheduleForm(
         request.POST if request.method == "POST" else None,
         specialist=booking.specialist,
@@ -559,6 +606,7 @@ def reschedule(request, booking_id: int):
                     booking=booking,
                     by_user=request.user,
                     starts_at=form.cleaned_data["start"],
+                    request=request,
                 )
             except services.BookingError as error:
                 form.add_error(None, error.message)
@@ -587,6 +635,7 @@ def reschedule(request, booking_id: int):
     )
     here = reverse("consultations_reschedule", args=[booking.pk])
     as_specialist = booking.specialist.user_id == request.user.pk
+    _audit_view(request, booking, page="reschedule")
     other = booking.client if as_specialist else booking.specialist.user
     return render(
         request,
@@ -617,7 +666,9 @@ def no_show(request, booking_id: int):
             "and only while it is confirmed."
         )
         return _appointments_page(request, errors={booking.pk: message}, status=409)
-    services.booking_mark_no_show(booking=booking)
+    services.booking_mark_no_show(
+        booking=booking, by_user=request.user, request=request
+    )
     messages.success(request, _("The session is marked as not taken place."))
     return redirect(
         _safe_next(request, request.POST.get("next", ""))
@@ -631,6 +682,7 @@ def calendar(request, booking_id: int):
     booking = _participant_booking(request, booking_id)
     as_specialist = booking.specialist.user_id == request.user.pk
     other = booking.client if as_specialist else booking.specialist.user
+    _audit_view(request, booking, page="calendar")
     call_url = request.build_absolute_uri(f"/consultations/{booking.pk}/call/")
     description = "\n".join(
         [
@@ -676,6 +728,14 @@ def today(request):
             author=request.user, booking__in=bookings
         ).order_by("updated_at")
     }
+    _audit_seen(request, [booking.pk for booking in bookings])
+    if notes:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.NOTE_VIEW,
+            request=request,
+            detail={"notes": sorted(note.pk for note in notes.values())},
+        )
     rows = []
     for booking in bookings:
         note = notes.get(booking.pk)
@@ -712,7 +772,12 @@ def notes(request, booking_id: int):
     if request.method == "POST":
         form = SessionNoteForm(request.POST)
         if form.is_valid():
-            form.save(booking=booking, author=request.user)
+            services.session_note_save(
+                booking=booking,
+                author=request.user,
+                text=form.cleaned_data["text"],
+                request=request,
+            )
             messages.success(request, _("Your note is saved."))
             return redirect(
                 next_url or reverse("consultations_notes", args=[booking.pk])
@@ -720,6 +785,14 @@ def notes(request, booking_id: int):
         status = 400
     else:
         form = SessionNoteForm(initial={"text": note.text if note else ""})
+    if note is not None:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.NOTE_VIEW,
+            target=note,
+            request=request,
+            detail={"booking": booking.pk},
+        )
     return render(
         request,
         "consultations/notes.html",

@@ -6,6 +6,9 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditAction
+from audit.services import audit_record
+
 from ..selectors import booking_for_participant, consent_given
 
 
@@ -13,6 +16,13 @@ from ..selectors import booking_for_participant, consent_given
 def call(request, booking_id: int):
     booking = booking_for_participant(booking_id=booking_id, user=request.user)
     if booking is None:
+        audit_record(
+            actor=request.user,
+            action=AuditAction.ACCESS_DENIED,
+            target=("consultations.booking", booking_id),
+            request=request,
+            detail={"path": request.path},
+        )
         raise Http404
     role = "client" if booking.client_id == request.user.pk else "specialist"
     now = timezone.now()
@@ -31,6 +41,13 @@ def call(request, booking_id: int):
             status=403,
         )
     other = booking.specialist.user if role == "client" else booking.client
+    audit_record(
+        actor=request.user,
+        action=AuditAction.CALL_OPEN,
+        target=booking,
+        request=request,
+        detail={"role": role},
+    )
     return render(
         request,
         "consultations/call.html",

@@ -17,6 +17,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from audit.models import AuditAction
+from audit.services import audit_record
+
 from ..precall import PrecallError, precall_answer, precall_ice_servers
 from ..selectors import booking_for_participant
 from ..services import booking_precall_record, precall_verdict
@@ -86,12 +89,29 @@ def _page_texts() -> dict[str, str]:
     }
 
 
+def _audit_refused(request, booking_id: int) -> None:
+    audit_record(
+        actor=request.user,
+        action=AuditAction.ACCESS_DENIED,
+        target=("consultations.booking", booking_id),
+        request=request,
+        detail={"path": request.path},
+    )
+
+
 @login_required
 @require_GET
 def precall_page(request, booking_id: int):
     booking = booking_for_participant(booking_id=booking_id, user=request.user)
     if booking is None:
+        _audit_refused(request, booking_id)
         raise Http404
+    audit_record(
+        actor=request.user,
+        action=AuditAction.PRECALL_VIEW,
+        target=booking,
+        request=request,
+    )
     return render(
         request,
         "consultations/precall.html",
@@ -166,6 +186,7 @@ def precall_result(request, booking_id: int):
     """
     booking = booking_for_participant(booking_id=booking_id, user=request.user)
     if booking is None:
+        _audit_refused(request, booking_id)
         return _error(_("There is no such booking."), status=404)
     try:
         result = _result_parse(_json_object(request))
@@ -173,7 +194,7 @@ def precall_result(request, booking_id: int):
         return _error(error.message, status=error.status)
     saved = request.user.pk == booking.client_id
     if saved:
-        booking = booking_precall_record(booking=booking, **result)
+        booking = booking_precall_record(booking=booking, request=request, **result)
         verdict = booking.precall_verdict
     else:
         verdict = precall_verdict(

@@ -81,6 +81,14 @@ class RemindersTests:
         assert booking.reminder_day_sent_at is not None
         assert booking.reminder_hour_sent_at is not None
 
+    def test_nothing_after_the_client_withdrew_consent(self, person, specialist):
+        from consultations.services import consent_withdraw
+
+        booking_make(person, specialist, timezone.now() + timedelta(hours=20))
+        consent_withdraw(user=person)
+        assert reminders_send() == 0
+        assert mail.outbox == []
+
     def test_under_an_hour_ahead_only_the_hour_reminder(self, person, specialist):
         booking = booking_make(
             person, specialist, timezone.now() + timedelta(minutes=40)
@@ -247,14 +255,29 @@ class ScheduleTasksTests:
     def test_schedules_are_made_once_and_point_at_real_tasks(self):
         call_command("schedule_tasks")
         call_command("schedule_tasks")
-        schedules = {s.func: s for s in Schedule.objects.all()}
+        every = Schedule.objects.all()
+        # Other apps (learning) add theirs through the same command.
+        schedules = {
+            s.func: s
+            for s in every
+            if s.func.split(".")[0] in {"consultations", "audit"}
+        }
         assert set(schedules) == {
             "consultations.tasks.reminders_send",
             "consultations.tasks.no_shows_mark",
+            "consultations.tasks.consultations_retention_anonymise",
+            "audit.tasks.audit_chain_check",
         }
         assert schedules["consultations.tasks.reminders_send"].minutes == 5
         assert schedules["consultations.tasks.no_shows_mark"].minutes == 15
-        for schedule in schedules.values():
+        daily = 24 * 60
+        assert (
+            schedules["consultations.tasks.consultations_retention_anonymise"].minutes
+            == daily
+        )
+        assert schedules["audit.tasks.audit_chain_check"].minutes == daily
+        assert len(every) == len({s.name for s in every})
+        for schedule in every:
             assert schedule.schedule_type == Schedule.MINUTES
             assert schedule.repeats == -1
             assert callable(import_string(schedule.func))

@@ -4,6 +4,7 @@ Schedules are rows in the database, so every cluster sees the same ones; running
 command again updates them in place by name instead of adding duplicates.
 """
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django_q.models import Schedule
 
@@ -17,6 +18,16 @@ SCHEDULES = [
         "name": "consultations: mark no-shows",
         "func": "consultations.tasks.no_shows_mark",
         "minutes": 15,
+    },
+    {
+        "name": "consultations: anonymise old consultations",
+        "func": "consultations.tasks.consultations_retention_anonymise",
+        "minutes": 24 * 60,
+    },
+    {
+        "name": "audit: verify the chain and keep its head",
+        "func": "audit.tasks.audit_chain_check",
+        "minutes": 24 * 60,
     },
 ]
 
@@ -39,3 +50,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{verb} '{spec['name']}': every {spec['minutes']} minutes."
             )
+        # Training programs keep their schedules in their own app.
+        call_command("schedule_learning_tasks", stdout=self.stdout)

@@ -1,0 +1,161 @@
+"""Audit records and the chain's head.
+
+A record names its actor by id *and* by a keyed pseudonym, never by name: the id may
+later point to an anonymised account, the pseudonym lets a coordinator follow one
+person's actions without the trail holding who they are. The target is a content type
+label and an id as text, so a record outlives the object it is about. Nothing special
+(a note's text, a consultation's topic) is ever written here: ids only.
+
+Each record carries `hash = SHA-256(previous_hash + canonical JSON of its content)`;
+`audit.chain` computes and checks it.
+"""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AuditAction(models.TextChoices):
+    SIGN_IN = "sign_in", _("Signed in")
+    SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+    SIGN_OUT = "sign_out", _("Signed out")
+    ACCESS_DENIED = "access_denied", _("Access refused")
+    BOOKING_CREATE = "booking_create", _("Booking made")
+    BOOKING_CANCEL = "booking_cancel", _("Booking cancelled")
+    BOOKING_NO_SHOW = "booking_no_show", _("Booking marked as not taken place")
+    BOOKING_LIST_VIEW = "booking_list_view", _("Bookings viewed")
+    BOOKING_VIEW = "booking_view", _("Booking viewed")
+    NOTE_VIEW = "note_view", _("Session note viewed")
+    NOTE_SAVE = "note_save", _("Session note saved")
+    PRECALL_VIEW = "precall_view", _("Pre-call check opened")
+    PRECALL_RECORD = "precall_record", _("Pre-call result stored")
+    CALL_OPEN = "call_open", _("Call page opened")
+    CALL_JOIN = "call_join", _("Joined a call")
+    CALL_LEAVE = "call_leave", _("Left a call")
+    CALL_ADMIT = "call_admit", _("Admitted the client")
+    CALL_END = "call_end", _("Ended a call")
+    CONSENT_ACCEPT = "consent_accept", _("Consent given")
+    CONSENT_WITHDRAW = "consent_withdraw", _("Consent withdrawn")
+    USER_CHANGE = "user_change", _("User changed by staff")
+    USER_GROUPS_CHANGE = "user_groups_change", _("User's groups changed")
+    USER_PERMISSIONS_CHANGE = "user_permissions_change", _("User's permissions changed")
+    GROUP_PERMISSIONS_CHANGE = (
+        "group_permissions_change",
+        _("Group's permissions changed"),
+    )
+    ADMIN_ACTION = "admin_action", _("Admin action")
+    DATA_EXPORT = "data_export", _("Personal data exported")
+    ACCOUNT_DELETE = "account_delete", _("Account deleted")
+    RETENTION_ANONYMISE = "retention_anonymise", _("Old consultations anonymised")
+    KEYS_ROTATE = "keys_rotate", _("Encryption keys rotated")
+    CERTIFICATE_ISSUE = "certificate_issue", _("Certificate issued")
+    CERTIFICATE_REVOKE = "certificate_revoke", _("Certificate revoked")
+
+
+class AuditRecord(models.Model):
+    """One audited event. Rows are only ever inserted (a trigger refuses UPDATE and
+    DELETE on PostgreSQL); `sequence` is dense, so a removed row leaves a gap."""
+
+    sequence = models.PositiveBigIntegerField(
+        verbose_name=_("number"),
+        unique=True,
+    )
+    occurred_at = models.DateTimeField(
+        verbose_name=_("when"),
+        default=timezone.now,
+        db_index=True,
+    )
+    actor_id = models.BigIntegerField(
+        verbose_name=_("user id"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Empty for the system or a person who was not signed in."),
+    )
+    actor_pseudonym = models.CharField(
+        verbose_name=_("user pseudonym"),
+        max_length=32,
+        blank=True,
+        db_index=True,
+        help_text=_("Stays the same for one person, also after the account is gone."),
+    )
+    action = models.CharField(
+        verbose_name=_("action"),
+        max_length=40,
+        choices=AuditAction.choices,
+        db_index=True,
+    )
+    target_type = models.CharField(
+        verbose_name=_("object type"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The content type as app_label.model, for example consultations.booking."
+        ),
+    )
+    target_id = models.CharField(
+        verbose_name=_("object id"),
+        max_length=64,
+        blank=True,
+    )
+    ip_address = models.GenericIPAddressField(
+        verbose_name=_("address"),
+        null=True,
+        blank=True,
+    )
+    detail = models.JSONField(
+        verbose_name=_("detail"),
+        default=dict,
+        blank=True,
+    )
+    previous_hash = models.CharField(
+        verbose_name=_("previous hash"),
+        max_length=64,
+    )
+    hash = models.CharField(
+        verbose_name=_("hash"),
+        max_length=64,
+        unique=True,
+    )
+
+    class Meta:
+        ordering = ["-sequence"]
+        verbose_name = _("audit record")
+        verbose_name_plural = _("audit records")
+        # Read-only for everyone: only `audit_record` writes.
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action}"
+
+
+class AuditChainHead(models.Model):
+    """The last record's number and hash, in one row that appends lock.
+
+    Locking this row (`select_for_update`) serialises appends on PostgreSQL, so two
+    records never claim the same predecessor; SQLite's write transactions are serial
+    already. It also catches records cut from the end of the chain.
+    """
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        default_permissions = ()
+
+
+class AuditCheckpoint(models.Model):
+    """The head as the daily verification found it: a later rewrite of the chain up
+    to here no longer matches. The same hash also goes to the log, outside the
+    database."""
+
+    verified_at = models.DateTimeField(default=timezone.now)
+    sequence = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-verified_at"]
+        default_permissions = ()
