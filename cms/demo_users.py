@@ -6,6 +6,10 @@ from accounts.regions import Region
 from accounts.roles import COORDINATOR, LEARNER, SOCIAL_WORKER, SPECIALIST, TRAINER
 
 DEMO_PASSWORD = "komak-demo-2026"  # noqa: S105 - demo data, refused by production settings
+# Staff sign in with a second factor (docs/security.md). seed_demo gives the demo
+# staff (trainer, specialist, coordinator, admin) this authenticator key; put it in
+# an authenticator app, or print the current code with `manage.py demo_totp`.
+DEMO_TOTP_SECRET = "KOMAKDEMOSTAFFTOTPSECRETKOMAK226"  # noqa: S105 - demo data, as above
 
 DEMO_USERS = [
     {
@@ -60,6 +64,6 @@ DEMO_USERS = [
         "region": Region.KARAKALPAKSTAN,
         "district": "Nukus shahri",
         "roles": [LEARNER, SOCIAL_WORKER],
-        "what": "social worker in training",
+        "what": "social worker: My learning → My training programs, a certificate",
     },
 ]

@@ -27,3 +27,21 @@ def chromium_browser():
         browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def force_login_passes_second_factor(monkeypatch):
+    """`Client.force_login` stands for a whole sign-in, second factor included, as
+    staff sessions need one (accounts/middleware.py). Tests of the sign-in itself
+    post to the real forms instead."""
+    from django.test import Client
+
+    from tests.support.mfa import mark_second_factor_passed
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        mark_second_factor_passed(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -12,6 +12,13 @@ if not os.environ.get("DJANGO_SECRET_KEY"):
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a long random value.")
 if not os.environ.get("DJANGO_ALLOWED_HOSTS"):
     raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS to the site's host names.")
+if not os.environ.get("FIELD_ENCRYPTION_KEYS"):
+    # Session notes are health data: never encrypt them with a key derived from
+    # SECRET_KEY in production (docs/privacy.md).
+    raise ImproperlyConfigured(
+        "Set FIELD_ENCRYPTION_KEYS to one or more Fernet keys, comma-separated, "
+        "newest first."
+    )
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -25,3 +32,18 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 KOMAK_DEMO_DATA_ALLOWED = False
+
+# Content-Security-Policy: the site's WebSockets only over TLS, and any http: link
+# that slipped into content is fetched over https (docs/security.md).
+_secure_sockets = ["'self'", *websocket_sources(ALLOWED_HOSTS, ("wss",))]  # noqa: F405
+CSP_DIRECTIVES = {
+    **CSP_DIRECTIVES,  # noqa: F405
+    "connect-src": _secure_sockets,
+    "upgrade-insecure-requests": True,
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+ADMIN_CSP_DIRECTIVES = {
+    **ADMIN_CSP_DIRECTIVES,  # noqa: F405
+    "connect-src": _secure_sockets,
+    "upgrade-insecure-requests": True,
+}

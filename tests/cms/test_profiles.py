@@ -92,7 +92,12 @@ class ProductionSettingsTests:
         assert "DJANGO_ALLOWED_HOSTS" in result.stderr
 
     def test_starts_with_both_and_is_hardened(self):
-        env = {"DJANGO_SECRET_KEY": "x" * 60, "DJANGO_ALLOWED_HOSTS": "komak.uz"}
+        env = {
+            "DJANGO_SECRET_KEY": "x" * 60,
+            "DJANGO_ALLOWED_HOSTS": "komak.uz",
+            # A Fernet key (32 bytes, url-safe base64); production needs one.
+            "FIELD_ENCRYPTION_KEYS": "A" * 43 + "=",
+        }
         code = (
             "import django; django.setup(); from django.conf import settings as s; "
             "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.KOMAK_DEMO_DATA_ALLOWED)"

@@ -12,6 +12,7 @@ from cms.demo_users import DEMO_PASSWORD
 from tests.support.bookings import joinable_booking_id
 from tests.support.i18n import uz
 from tests.support.live import CHROMIUM_ARGS
+from tests.support.mfa import browser_complete_totp
 from tests.support.parts import require_chromium
 
 pytestmark = pytest.mark.e2e
@@ -39,6 +40,8 @@ def signed_in_page(browser, base_url, username):
     page.fill("#id_login", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form.form button[type=submit]")
+    page.wait_for_load_state()
+    browser_complete_totp(page, base_url)
     page.wait_for_url(base_url + "/")
     return context, page
 

@@ -39,6 +39,7 @@ from consultations.turn import turn_credentials
 from tests.support.bookings import joinable_booking_id
 from tests.support.i18n import uz
 from tests.support.live import CHROMIUM_ARGS, LiveServer
+from tests.support.mfa import browser_complete_totp
 from tests.support.parts import require, require_chromium
 from tests.support.rtc import (
     RtcPeer,
@@ -547,6 +548,8 @@ def browser_sign_in(page, base_url: str, username: str) -> None:
     page.fill("#id_login", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form.form button[type=submit]")
+    page.wait_for_load_state()
+    browser_complete_totp(page, base_url)
     page.wait_for_url(base_url + "/")
 
 
@@ -574,16 +577,14 @@ class PrecallPageInChromiumTests:
             assert not page.locator("#precall-needs-script").is_visible()
             started = time.monotonic()
             page.click("[data-action=start]")
-            page.wait_for_function(
-                "document.querySelector('[data-preview]').videoWidth > 0",
-                timeout=15_000,
-            )
-            page.wait_for_function(
-                "document.querySelector('[data-level]').value > 0", timeout=15_000
-            )
-            page.wait_for_function(
+            # Polled with evaluate: the site's CSP rightly forbids the eval behind
+            # Playwright's wait_for_function.
+            wait_js(page, "document.querySelector('[data-preview]').videoWidth > 0", 15)
+            wait_js(page, "document.querySelector('[data-level]').value > 0", 15)
+            wait_js(
+                page,
                 "document.querySelector('[data-verdict]').textContent.trim() !== ''",
-                timeout=60_000,
+                60,
             )
             seconds = time.monotonic() - started
             verdict = page.locator("[data-verdict]").inner_text()
@@ -609,9 +610,10 @@ class PrecallPageInChromiumTests:
             page.goto(embedded.url + f"/consultations/{booking_id}/check/")
             texts = json.loads(page.locator("#precall-texts").text_content())
             page.click("[data-action=start]")
-            page.wait_for_function(
+            wait_js(
+                page,
                 "document.querySelector('[data-verdict]').textContent.trim() !== ''",
-                timeout=60_000,
+                60,
             )
             media_status = page.locator("[data-media-status]").inner_text()
         finally:

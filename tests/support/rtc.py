@@ -15,14 +15,10 @@ setLocalDescription, so the SDP carries them and nothing needs to trickle; trick
 
 import asyncio
 import contextlib
-import http.cookiejar
 import json
 import math
-import re
 import struct
 import time
-import urllib.parse
-import urllib.request
 
 import aioice.ice
 from aiortc import (
@@ -100,26 +96,15 @@ def loopback_host_candidates(monkeypatch) -> None:
 
 
 def login_session(base_url: str, username: str, password: str = DEMO_PASSWORD) -> str:
-    """Sign in at /accounts/login/ as a browser would; return the session cookie."""
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(
-        urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(jar)
-    )
-    login_url = base_url + "/accounts/login/"
-    with opener.open(login_url, timeout=30) as response:
-        html = response.read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    data = urllib.parse.urlencode(
-        {"login": username, "password": password, "csrfmiddlewaretoken": token}
-    ).encode()
-    request = urllib.request.Request(
-        login_url, data=data, headers={"Referer": login_url}
-    )
-    opener.open(request, timeout=30).close()
+    """Sign in at /accounts/login/ as a browser would (staff also give the demo
+    authenticator code); return the session cookie."""
+    from tests.support.mfa import http_sign_in
+
+    _, jar = http_sign_in(base_url, username, password)
     for cookie in jar:
         if cookie.name == "sessionid":
             return cookie.value
-    raise AssertionError(f"{username} could not sign in at {login_url}")
+    raise AssertionError(f"{username} could not sign in at {base_url}")
 
 
 class RtcPeer:

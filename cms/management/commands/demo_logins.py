@@ -4,7 +4,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from cms.demo_users import DEMO_PASSWORD, DEMO_USERS
+from cms.demo_users import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS
 
 
 class Command(BaseCommand):
@@ -23,6 +23,14 @@ class Command(BaseCommand):
                 f"  {spec['username']:<13} {spec['full_name']:<18} {spec['what']}"
             )
         lines.append(f"  {'admin':<13} {'(superuser)':<18} everything in the admin")
+        lines.append(
+            "Staff (trainer, specialist, coordinator, admin) also enter a code from an "
+            "authenticator app:"
+        )
+        lines.append(
+            f"  key {DEMO_TOTP_SECRET}, or the current code: "
+            ".venv/bin/python manage.py demo_totp"
+        )
         lines.append("Press Ctrl-C to stop.")
         lines.append("")
         self.stdout.write("\n".join(lines))

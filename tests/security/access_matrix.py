@@ -1,0 +1,180 @@
+# ruff: noqa: E501 - one row per line is the point of this table.
+"""Who may see what: the expected answer of every URL and WebSocket route to every
+role, as one table (issue 7). `test_access_matrix.py` checks it.
+
+One row is one line: the URL pattern as Django's resolver spells it (the routes of
+nested `include()`s joined), a concrete URL to try (`{booking}` and the like are
+filled from the test's world, see `World`), then the answer for each role in the
+order of `ROLES`:
+
+    anonymous, learner, client, other client, specialist, other specialist,
+    trainer, coordinator
+
+Answers: an HTTP status (200, 403, 404, 405), `LOGIN` (302 to the sign-in page),
+`AWAY` (302 anywhere else); for WebSockets `ACCEPT` or the close code (4403).
+
+`Group` rows cover every pattern under a prefix with representative URLs: Wagtail's
+admin (hundreds of patterns, one permission system) and Wagtail's document and
+privacy views. Every other pattern needs its own `Row`; a pattern with no row fails
+the test with its name, and so does a row whose pattern no longer exists.
+"""
+
+from dataclasses import dataclass
+
+ROLES = (
+    "anonymous",
+    "learner",
+    "client",
+    "other_client",
+    "specialist",
+    "other_specialist",
+    "trainer",
+    "coordinator",
+)
+LOGIN = "login"
+AWAY = "away"
+ACCEPT = "accept"
+
+
+@dataclass(frozen=True)
+class Row:
+    """The answers of one URL pattern, tried at one concrete URL with GET."""
+
+    pattern: str
+    url: str
+    answers: tuple
+
+    def covers(self, pattern: str) -> bool:
+        return pattern == self.pattern
+
+
+@dataclass(frozen=True)
+class Group:
+    """Every pattern under `prefix`, tried at a representative URL."""
+
+    prefix: str
+    url: str
+    answers: tuple
+
+    def covers(self, pattern: str) -> bool:
+        return pattern.startswith(self.prefix)
+
+
+def row(pattern: str, url: str, *answers) -> Row:
+    return Row(pattern, url, answers)
+
+
+def group(prefix: str, url: str, *answers) -> Group:
+    return Group(prefix, url, answers)
+
+
+# fmt: off
+# pattern, URL, then: anonymous, learner, client, other client, specialist,
+# other specialist, trainer, coordinator
+HTTP = [
+    # Wagtail's pages: the site itself is public; a missing page is 404.
+    row(r"^((?:[\w\-]+/)*)$", "/", 200, 200, 200, 200, 200, 200, 200, 200),
+    row(r"^((?:[\w\-]+/)*)$", "{course_url}", 200, 200, 200, 200, 200, 200, 200, 200),
+    row(r"^((?:[\w\-]+/)*)$", "{lesson_url}", 200, 200, 200, 200, 200, 200, 200, 200),
+    row(r"^((?:[\w\-]+/)*)$", "{draft_lesson_url}", 404, 404, 404, 404, 404, 404, 404, 404),
+    row(r"^((?:[\w\-]+/)*)$", "/no-such-page/", 404, 404, 404, 404, 404, 404, 404, 404),
+    row("search/", "/search/?q=telefon", 200, 200, 200, 200, 200, 200, 200, 200),
+    row("healthz", "/healthz", 200, 200, 200, 200, 200, 200, 200, 200),
+    # Wagtail's password and login pages for private pages and documents.
+    group("_util/", "/_util/login/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
+    group("_util/", "/_util/authenticate_with_password/999/999/", 404, 404, 404, 404, 404, 404, 404, 404),
+    group("documents/", "/documents/999/missing.pdf", 404, 404, 404, 404, 404, 404, 404, 404),
+    group("documents/", "/documents/authenticate_with_password/999/", 404, 404, 404, 404, 404, 404, 404, 404),
+    # Wagtail's admin: trainers and coordinators only (docs/architecture.md); Wagtail
+    # sends anyone else to sign in as someone who may.
+    group("admin/", "/admin/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    group("admin/", "/admin/pages/{course_index}/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    group("admin/", "/admin/pages/{lesson}/edit/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    group("admin/", "/admin/pages/{home}/edit/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, AWAY, 200),
+    group("admin/", "/admin/images/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    group("admin/", "/admin/documents/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    group("admin/", "/admin/users/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, AWAY, AWAY),
+    group("admin/", "/admin/groups/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, AWAY, AWAY),
+    group("admin/", "/admin/workflows/list/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, AWAY, AWAY),
+    group("admin/", "/admin/reports/site-history/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    group("admin/", "/admin/api/main/pages/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    # Sign-in, sign-up and the second factor (allauth), and the profile.
+    row("accounts/login/", "/accounts/login/", 200, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    row("accounts/logout/", "/accounts/logout/", AWAY, 200, 200, 200, 200, 200, 200, 200),
+    row("accounts/inactive/", "/accounts/inactive/", 200, 200, 200, 200, 200, 200, 200, 200),
+    row("accounts/signup/", "/accounts/signup/", 200, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    row("accounts/reauthenticate/", "/accounts/reauthenticate/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    row("accounts/reauthenticate/code/", "/accounts/reauthenticate/code/", LOGIN, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    row("accounts/reauthenticate/code/confirm/", "/accounts/reauthenticate/code/confirm/", LOGIN, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    row("accounts/email/", "/accounts/email/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    row("accounts/confirm-email/", "/accounts/confirm-email/", 200, 200, 200, 200, 200, 200, 200, 200),
+    row("accounts/password/change/", "/accounts/password/change/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    row("accounts/password/set/", "/accounts/password/set/", LOGIN, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    row("accounts/password/reset/", "/accounts/password/reset/", 200, 200, 200, 200, 200, 200, 200, 200),
+    row("accounts/login/code/confirm/", "/accounts/login/code/confirm/", AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    row(r"accounts/^confirm-email/(?P<key>[-:\w]+)/$", "/accounts/confirm-email/not-a-key/", 200, 200, 200, 200, 200, 200, 200, 200),
+    row("accounts/password/reset/key/done/", "/accounts/password/reset/key/done/", 200, 200, 200, 200, 200, 200, 200, 200),
+    row(r"accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$", "/accounts/password/reset/key/1-not-a-key/", 200, 200, 200, 200, 200, 200, 200, 200),
+    row("accounts/password/reset/done/", "/accounts/password/reset/done/", 200, 200, 200, 200, 200, 200, 200, 200),
+    row("accounts/2fa/", "/accounts/2fa/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    row("accounts/2fa/authenticate/", "/accounts/2fa/authenticate/", LOGIN, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    row("accounts/2fa/reauthenticate/", "/accounts/2fa/reauthenticate/", LOGIN, AWAY, AWAY, AWAY, 200, 200, 200, 200),
+    row("accounts/2fa/totp/activate/", "/accounts/2fa/totp/activate/", LOGIN, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    row("accounts/2fa/totp/deactivate/", "/accounts/2fa/totp/deactivate/", LOGIN, 404, 404, 404, AWAY, AWAY, AWAY, AWAY),
+    row("accounts/2fa/recovery-codes/", "/accounts/2fa/recovery-codes/", LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    row("accounts/2fa/recovery-codes/generate/", "/accounts/2fa/recovery-codes/generate/", LOGIN, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    row("accounts/2fa/recovery-codes/download/", "/accounts/2fa/recovery-codes/download/", LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    row("accounts/login/code/", "/accounts/login/code/", 200, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    row("accounts/login/phone/", "/accounts/login/phone/", 200, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    row("accounts/login/phone/code/", "/accounts/login/phone/code/", AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    row("accounts/comfort/", "/accounts/comfort/", 200, 200, 200, 200, 200, 200, 200, 200),
+    row("language/", "/language/", 405, 405, 405, 405, 405, 405, 405, 405),
+    row("accounts/profile/", "/accounts/profile/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    row("accounts/profile/my-data/", "/accounts/profile/my-data/", LOGIN, 405, 405, 405, 405, 405, 405, 405),
+    row("accounts/profile/delete/", "/accounts/profile/delete/", LOGIN, 200, 200, 200, 403, 403, 403, 403),
+    # Learning.
+    row("learning/progress/", "/learning/progress/", 405, 405, 405, 405, 405, 405, 405, 405),
+    row("learning/progress/<int:lesson_id>/", "/learning/progress/{lesson}/", 401, 200, 200, 200, 200, 200, 200, 200),
+    row("learning/my/", "/learning/my/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    # Training programs, assessments and certificates: with no such program, attempt
+    # or certificate, 404; a certificate's check page is public.
+    row("learning/programs/", "/learning/programs/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    row("learning/programs/<slug:slug>/", "/learning/programs/no-such-program/", LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    row("learning/programs/<slug:slug>/courses/<int:course_id>/assessment/", "/learning/programs/no-such-program/courses/999/assessment/", LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    row("learning/attempts/<int:attempt_id>/", "/learning/attempts/999999/", LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    row("learning/attempts/<int:attempt_id>/result/", "/learning/attempts/999999/result/", LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    row("learning/cpd/", "/learning/cpd/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    row("learning/cpd/hours.csv", "/learning/cpd/hours.csv", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    row("certificates/<str:code>/", "/certificates/NO-SUCH-CODE/", 404, 404, 404, 404, 404, 404, 404, 404),
+    row("certificates/<str:code>/certificate.pdf", "/certificates/NO-SUCH-CODE/certificate.pdf", LOGIN, 404, 404, 404, 404, 404, 404, 404),
+    # Videos: the files of a video that does not exist.
+    row("videos/ladders/<int:video_id>/<str:build>/<path:name>", "/videos/ladders/999999/b1/master.m3u8", 404, 404, 404, 404, 404, 404, 404, 404),
+    row("videos/captions/<int:caption_id>/<str:language>.vtt", "/videos/captions/999999/uz.vtt", 404, 404, 404, 404, 404, 404, 404, 404),
+    # Consultations: a booking is seen by its client and its specialist only; anyone
+    # else gets 404, so that a stranger cannot even tell that it exists.
+    row("consultations/", "/consultations/", 200, 200, 200, 200, 200, 200, 200, 200),
+    row("consultations/book/", "/consultations/book/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    row("consultations/book/specialist/", "/consultations/book/specialist/?topic=loneliness", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    row("consultations/book/time/", "/consultations/book/time/", LOGIN, 400, 400, 400, 400, 400, 400, 400),
+    row("consultations/book/confirm/", "/consultations/book/confirm/", LOGIN, 400, 400, 400, 400, 400, 400, 400),
+    row("consultations/consent/", "/consultations/consent/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    row("consultations/consent/withdraw/", "/consultations/consent/withdraw/", LOGIN, 405, 405, 405, 405, 405, 405, 405),
+    row("consultations/appointments/", "/consultations/appointments/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    row("consultations/today/", "/consultations/today/", LOGIN, 403, 403, 403, 200, 200, 403, 403),
+    row("consultations/<int:booking_id>/calendar.ics", "/consultations/{booking}/calendar.ics", LOGIN, 404, 200, 404, 200, 404, 404, 404),
+    row("consultations/<int:booking_id>/cancel/", "/consultations/{booking}/cancel/", LOGIN, 405, 405, 405, 405, 405, 405, 405),
+    row("consultations/<int:booking_id>/reschedule/", "/consultations/{booking}/reschedule/", LOGIN, 404, 200, 404, 200, 404, 404, 404),
+    row("consultations/<int:booking_id>/no-show/", "/consultations/{booking}/no-show/", LOGIN, 405, 405, 405, 405, 405, 405, 405),
+    row("consultations/<int:booking_id>/notes/", "/consultations/{booking}/notes/", LOGIN, 404, 404, 404, 200, 404, 404, 404),
+    row("consultations/<int:booking_id>/check/", "/consultations/{booking}/check/", LOGIN, 404, 200, 404, 200, 404, 404, 404),
+    row("consultations/<int:booking_id>/check/offer/", "/consultations/{booking}/check/offer/", 405, 405, 405, 405, 405, 405, 405, 405),
+    row("consultations/<int:booking_id>/check/result/", "/consultations/{booking}/check/result/", 405, 405, 405, 405, 405, 405, 405, 405),
+    row("consultations/<int:booking_id>/call/", "/consultations/{booking}/call/", LOGIN, 404, 200, 404, 200, 404, 404, 404),
+]
+
+# route, path, then the same roles: ACCEPT, or the close code right after accepting.
+WEBSOCKET = [
+    row("ws/consultations/<int:booking_id>/", "/ws/consultations/{booking}/", 4403, 4403, ACCEPT, 4403, ACCEPT, 4403, 4403, 4403),
+    row("ws/ping/", "/ws/ping/", ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT),
+]
+# fmt: on

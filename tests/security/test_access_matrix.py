@@ -1,0 +1,233 @@
+"""Every URL pattern and WebSocket route against every role (tests/security/
+access_matrix.py): no pattern without an expectation, and each answer as expected.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlparse
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+from wagtail.models import Page
+
+from accounts.mfa import totp_enrol
+from cms.asgi import application
+from consultations.models import ConsentRecord, ConsentTerms, SpecialistProfile
+from consultations.routing import websocket_urlpatterns
+from learning.models import CourseIndexPage
+from tests.factories import booking_create, course_create, user_create
+from tests.security.access_matrix import ACCEPT, AWAY, HTTP, LOGIN, ROLES, WEBSOCKET
+from tests.support.pages import page_tree_restore
+
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def url_patterns(patterns=None, prefix: str = ""):
+    """(route, name) of every URL pattern, nested includes joined into one route."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            yield from url_patterns(pattern.url_patterns, route)
+        else:
+            yield route, pattern.name
+
+
+def websocket_routes():
+    return [(str(route.pattern), None) for route in websocket_urlpatterns]
+
+
+def uncovered(patterns, table) -> list[str]:
+    return [
+        f"{route!r} (name {name!r})"
+        for route, name in patterns
+        if not any(expectation.covers(route) for expectation in table)
+    ]
+
+
+def stale(patterns, table) -> list[str]:
+    routes = [route for route, _ in patterns]
+    return [
+        repr(expectation.pattern)
+        for expectation in table
+        if hasattr(expectation, "pattern") and expectation.pattern not in routes
+    ]
+
+
+class AccessMatrixCompletenessTests:
+    def test_every_url_pattern_has_an_expectation(self):
+        missing = uncovered(url_patterns(), HTTP)
+        assert not missing, (
+            "No access expectation for these URL patterns; add a row for each to "
+            "tests/security/access_matrix.py (HTTP):\n  " + "\n  ".join(missing)
+        )
+
+    def test_every_websocket_route_has_an_expectation(self):
+        missing = uncovered(websocket_routes(), WEBSOCKET)
+        assert not missing, (
+            "No access expectation for these WebSocket routes; add a row for each "
+            "to tests/security/access_matrix.py (WEBSOCKET):\n  " + "\n  ".join(missing)
+        )
+
+    def test_no_expectation_for_a_pattern_that_is_gone(self):
+        assert stale(list(url_patterns()), HTTP) == []
+        assert stale(websocket_routes(), WEBSOCKET) == []
+
+    def test_each_row_names_every_role(self):
+        for expectation in [*HTTP, *WEBSOCKET]:
+            assert len(expectation.answers) == len(ROLES), expectation
+
+
+# --- The world the table's URLs point into -------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict
+    placeholders: dict
+
+
+def consent_give(user) -> None:
+    terms, _ = ConsentTerms.objects.get_or_create(
+        version="matrix-1", defaults={"text": "Online consultations are private."}
+    )
+    ConsentRecord.objects.create(user=user, terms=terms)
+
+
+def specialist_profile_create(user) -> SpecialistProfile:
+    return SpecialistProfile.objects.create(
+        user=user, kind="psychologist", bio="Listens first."
+    )
+
+
+def world_build() -> World:
+    users = {
+        "anonymous": None,
+        "learner": user_create(roles=("Learner",)),
+        "client": user_create(roles=("Learner",)),
+        "other_client": user_create(roles=("Learner",)),
+        "specialist": user_create(roles=("Specialist",)),
+        "other_specialist": user_create(roles=("Specialist",)),
+        "trainer": user_create(roles=("Trainer",)),
+        "coordinator": user_create(roles=("Coordinator",)),
+    }
+    for role in ("specialist", "other_specialist", "trainer", "coordinator"):
+        totp_enrol(user=users[role], secret=TOTP_SECRET)
+    for role in ("client", "other_client"):
+        consent_give(users[role])
+    specialist = specialist_profile_create(users["specialist"])
+    other_specialist = specialist_profile_create(users["other_specialist"])
+    booking = booking_create(client=users["client"], specialist=specialist)
+    booking_create(
+        client=users["other_client"],
+        specialist=other_specialist,
+        starts_in=timedelta(hours=2),
+    )
+    course, lessons = course_create(lessons=1)
+    _, drafts = course_create(lessons=1, live=False)
+    course_index = CourseIndexPage.objects.first()
+    placeholders = {
+        "booking": booking.pk,
+        "course_url": course.url,
+        "lesson_url": lessons[0].url,
+        "lesson": lessons[0].pk,
+        "draft_lesson_url": drafts[0].url,
+        "course_index": course_index.pk,
+        "home": Page.objects.get(depth=2).pk,
+    }
+    return World(users, placeholders)
+
+
+def answer_of(response):
+    if response.status_code in (301, 302):
+        location = urlparse(response["Location"]).path
+        return LOGIN if location == "/accounts/login/" else AWAY
+    return response.status_code
+
+
+def browser_for(user) -> Client:
+    browser = Client()
+    if user is not None:
+        browser.force_login(user)
+    return browser
+
+
+def mismatches(results: dict) -> list[str]:
+    """A line per row whose answers differ, with the row as it would be now."""
+    lines = []
+    for expectation, actual in results.items():
+        if tuple(actual) != expectation.answers:
+            differing = [
+                f"{role}: expected {want!r}, got {got!r}"
+                for role, want, got in zip(
+                    ROLES, expectation.answers, actual, strict=True
+                )
+                if want != got
+            ]
+            lines.append(
+                f"{expectation.url} ({expectation.__class__.__name__} "
+                f"{getattr(expectation, 'pattern', None) or expectation.prefix!r}): "
+                + "; ".join(differing)
+                + f"\n    now: {tuple(actual)!r}"
+            )
+    return lines
+
+
+@pytest.mark.django_db
+class HttpAccessTests:
+    def test_every_role_gets_the_expected_answer(self):
+        world = world_build()
+        browsers = {role: browser_for(world.users[role]) for role in ROLES}
+        results = {}
+        for expectation in HTTP:
+            url = expectation.url.format(**world.placeholders)
+            results[expectation] = [
+                answer_of(browsers[role].get(url)) for role in ROLES
+            ]
+        problems = mismatches(results)
+        assert not problems, "Unexpected answers:\n" + "\n".join(problems)
+
+
+async def websocket_answer(path: str, cookie: bytes | None):
+    headers = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1")]
+    if cookie is not None:
+        headers.append((b"cookie", cookie))
+    socket = WebsocketCommunicator(application, path, headers=headers)
+    connected, code = await socket.connect()
+    if not connected:
+        return code
+    if await socket.receive_nothing(timeout=0.3):
+        output = {"type": "websocket.send"}  # open and quiet, as a ping socket is
+    else:
+        output = await socket.receive_output()
+    await socket.disconnect()
+    if output["type"] == "websocket.close":
+        return output.get("code", 1000)
+    return ACCEPT
+
+
+@pytest.mark.django_db(transaction=True)
+class WebSocketAccessTests:
+    def test_every_role_gets_the_expected_answer(self):
+        # Another transactional test may have flushed the page tree before this one.
+        page_tree_restore()
+        world = world_build()
+        cookies = {}
+        for role in ROLES:
+            browser = browser_for(world.users[role])
+            session = browser.cookies.get("sessionid")
+            cookies[role] = (
+                f"sessionid={session.value}".encode() if session is not None else None
+            )
+        results = {}
+        for expectation in WEBSOCKET:
+            path = expectation.url.format(**world.placeholders)
+            results[expectation] = [
+                async_to_sync(websocket_answer)(path, cookies[role]) for role in ROLES
+            ]
+        problems = mismatches(results)
+        assert not problems, "Unexpected answers:\n" + "\n".join(problems)
