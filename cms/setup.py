@@ -22,6 +22,7 @@ from wagtail.models import (
 )
 
 from accounts.roles import ALL_ROLES, COORDINATOR, TRAINER
+from learning.permissions import training_permissions_ensure
 
 WORKFLOW_NAME = "Coordinator approval"
 HOME_TITLE = "Koʻmak"
@@ -49,6 +50,8 @@ def roles_ensure() -> dict[str, Group]:
             groups[COORDINATOR].permissions.add(
                 _permission("consultations", f"{action}_{model}")
             )
+    # Coordinators search the audit trail (read-only: it has no other permission).
+    groups[COORDINATOR].permissions.add(_permission("audit", "view_auditrecord"))
     root_collection = Collection.get_first_root_node()
     for role in (TRAINER, COORDINATOR):
         for app_label, codenames in (
@@ -61,6 +64,7 @@ def roles_ensure() -> dict[str, Group]:
                     collection=root_collection,
                     permission=_permission(app_label, codename),
                 )
+    training_permissions_ensure(groups)
     return groups
 
 

@@ -4,4 +4,7 @@ Progress is kept twice, as Kolibri does: per-visit session records (`LessonVisit
 a per-lesson summary (`LessonProgress`). Both are recomputed from idempotent events
 made on the learner's device (`ProgressEvent`), so retried or late events change
 nothing twice.
+
+Training programs for social workers (cohorts, final assessments, certificates, CPD
+hours, reports) live here too: see docs/architecture.md, "Training programs".
 """

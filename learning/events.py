@@ -28,6 +28,9 @@ EXTRA_FIELDS = {
     "answer": {"question", "choices"},
     "complete": set(),
 }
+# Fields an event may leave out. `assisted`: the lesson was done with someone's help
+# (the assisted-digital approach: counted apart from lessons done alone).
+OPTIONAL_FIELDS = {"complete": {"assisted"}}
 
 
 class EventError(ValueError):
@@ -56,6 +59,7 @@ class EventIn:
     position: float | None = None
     question_id: str = ""
     choices: tuple[int, ...] | None = None
+    assisted: bool = False
 
 
 def _uuid(value, *, index: int, field: str) -> uuid.UUID:
@@ -109,8 +113,9 @@ def event_parse(raw, *, index: int) -> EventIn:
     kind = raw.get("type")
     if kind not in KINDS:
         raise EventError(_("Unknown kind of event."), index=index, field="type")
-    allowed = COMMON_FIELDS | EXTRA_FIELDS[kind]
-    missing = sorted(allowed - raw.keys())
+    required = COMMON_FIELDS | EXTRA_FIELDS[kind]
+    allowed = required | OPTIONAL_FIELDS.get(kind, set())
+    missing = sorted(required - raw.keys())
     if missing:
         raise EventError(
             _("A field is missing: %(field)s.") % {"field": missing[0]},
@@ -171,6 +176,12 @@ def event_parse(raw, *, index: int) -> EventIn:
             )
         fields["question_id"] = question
         fields["choices"] = tuple(sorted(choices))
+    elif kind == "complete" and "assisted" in raw:
+        if not isinstance(raw["assisted"], bool):
+            raise EventError(
+                _("This must be true or false."), index=index, field="assisted"
+            )
+        fields["assisted"] = raw["assisted"]
     return EventIn(**fields)
 
 

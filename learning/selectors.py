@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 
 from .answers import answer_check
 from .models import (
@@ -170,3 +170,20 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
         "progress": progress,
         "items": items,
     }
+
+
+@dataclass(frozen=True)
+class LessonsDone:
+    alone: int
+    with_help: int
+
+
+def learner_lessons_done_count(*, user) -> LessonsDone:
+    """Lessons a learner finished alone and with a social worker's help, apart."""
+    totals = LessonProgress.objects.filter(
+        user=user, completed_at__isnull=False
+    ).aggregate(
+        alone=Count("pk", filter=Q(completed_with_help=False)),
+        with_help=Count("pk", filter=Q(completed_with_help=True)),
+    )
+    return LessonsDone(alone=totals["alone"], with_help=totals["with_help"])

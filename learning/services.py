@@ -20,6 +20,7 @@ from .models import (
     PracticeAnswer,
     ProgressEvent,
 )
+from .program_services import enrolments_completion_check
 
 
 @dataclass
@@ -67,6 +68,7 @@ def progress_events_record(
                             "position": event.position,
                             "question_id": event.question_id,
                             "choices": list(event.choices) if event.choices else None,
+                            "assisted": event.assisted,
                         },
                     )
             except IntegrityError:  # the same id stored by a parallel request
@@ -93,14 +95,20 @@ def progress_events_record(
             touched_visits.add((event.lesson_id, event.visit_id))
             if event.kind == "answer":
                 touched_questions.add((event.lesson_id, event.question_id))
+        finished_courses: set[int] = set()
         for lesson_id in touched_lessons:
-            lesson_progress_recompute(user=user, lesson=lessons[lesson_id])
+            progress = lesson_progress_recompute(user=user, lesson=lessons[lesson_id])
+            if progress.completed_at is not None:
+                finished_courses.add(progress.course_id)
         for lesson_id, visit_id in touched_visits:
             lesson_visit_recompute(user=user, lesson_id=lesson_id, visit_id=visit_id)
         for lesson_id, question_id in touched_questions:
             practice_answer_recompute(
                 user=user, lesson=lessons[lesson_id], question_id=question_id
             )
+        if finished_courses:
+            # A lesson done may be the last step of a training program.
+            enrolments_completion_check(user=user, course_ids=finished_courses)
     return result
 
 
@@ -111,6 +119,9 @@ def lesson_progress_recompute(*, user, lesson: LessonPage) -> LessonProgress:
         seconds=Sum("seconds"),
         furthest=Max("position"),
         completed=Min("occurred_at", filter=Q(kind=ProgressEvent.Kind.COMPLETE)),
+        completed_alone=Min(
+            "occurred_at", filter=Q(kind=ProgressEvent.Kind.COMPLETE, assisted=False)
+        ),
     )
     progress, _created = LessonProgress.objects.update_or_create(
         user=user,
@@ -122,6 +133,9 @@ def lesson_progress_recompute(*, user, lesson: LessonPage) -> LessonProgress:
             "seconds_spent": totals["seconds"] or 0,
             "furthest_video_position": totals["furthest"] or 0,
             "completed_at": totals["completed"],
+            "completed_with_help": (
+                totals["completed"] is not None and totals["completed_alone"] is None
+            ),
         },
     )
     return progress

@@ -1,8 +1,12 @@
-"""URLs of the learning app (pages themselves are served by Wagtail)."""
+"""URLs of the learning app (pages themselves are served by Wagtail).
+
+`certificate_urlpatterns` are mounted at `/certificates/` by the root URLconf: the
+verification address printed on certificates is short and stays the same.
+"""
 
 from django.urls import path
 
-from . import views
+from . import program_views, views
 
 urlpatterns = [
     path("progress/", views.progress_record, name="learning_progress_record"),
@@ -12,4 +16,40 @@ urlpatterns = [
         name="learning_progress_detail",
     ),
     path("my/", views.my_learning, name="learning_my_learning"),
+    path("programs/", program_views.my_training, name="learning_my_training"),
+    path(
+        "programs/<slug:slug>/",
+        program_views.program_detail,
+        name="learning_program_detail",
+    ),
+    path(
+        "programs/<slug:slug>/courses/<int:course_id>/assessment/",
+        program_views.assessment_start,
+        name="learning_assessment_start",
+    ),
+    path(
+        "attempts/<int:attempt_id>/",
+        program_views.attempt_take,
+        name="learning_attempt_take",
+    ),
+    path(
+        "attempts/<int:attempt_id>/result/",
+        program_views.attempt_result,
+        name="learning_attempt_result",
+    ),
+    path("cpd/", program_views.cpd_ledger, name="learning_cpd_ledger"),
+    path("cpd/hours.csv", program_views.cpd_ledger_csv, name="learning_cpd_csv"),
+]
+
+certificate_urlpatterns = [
+    path(
+        "<str:code>/",
+        program_views.certificate_verify,
+        name="certificate_verify",
+    ),
+    path(
+        "<str:code>/certificate.pdf",
+        program_views.certificate_download,
+        name="certificate_download",
+    ),
 ]

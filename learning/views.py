@@ -19,7 +19,11 @@ from django.views.decorators.http import require_GET, require_POST
 from .answers import answer_check, answer_choices_valid
 from .events import EventError, EventIn, events_parse
 from .models import LessonPage, LessonProgress, PracticeAnswer
-from .selectors import learner_courses_in_progress, lesson_visible_get
+from .selectors import (
+    learner_courses_in_progress,
+    learner_lessons_done_count,
+    lesson_visible_get,
+)
 from .services import progress_events_record
 
 MAX_BODY_BYTES = 64 * 1024
@@ -127,7 +131,8 @@ def lesson_form_post(request, *, lesson: LessonPage):
         if not request.user.is_authenticated:
             signup = reverse("account_signup") + "?next=" + lesson.url
             return HttpResponseRedirect(signup)
-        _record_one(request, lesson, kind="complete")
+        assisted = request.POST.get("assisted") == "1"
+        _record_one(request, lesson, kind="complete", assisted=assisted)
         return HttpResponseRedirect(lesson.url + "#lesson-done")
 
     question_id = request.POST.get("question", "")
@@ -183,6 +188,7 @@ def _record_one(request, lesson: LessonPage, *, kind: str, **fields) -> None:
         occurred_at=timezone.now(),
         question_id=fields.get("question_id", ""),
         choices=tuple(fields["choices"]) if "choices" in fields else None,
+        assisted=fields.get("assisted", False),
     )
     try:
         progress_events_record(
@@ -201,5 +207,8 @@ def my_learning(request):
     return render(
         request,
         "learning/my_learning.html",
-        {"courses": learner_courses_in_progress(user=request.user)},
+        {
+            "courses": learner_courses_in_progress(user=request.user),
+            "lessons_done": learner_lessons_done_count(user=request.user),
+        },
     )

@@ -166,7 +166,10 @@ if (lessonEl && endpoint) {
     completeForm.addEventListener("submit", async (submitEvent) => {
       submitEvent.preventDefault();
       recordTime();
-      enqueue("complete", {}, completeForm.querySelector("input[name=event_id]").value);
+      // The second button says a social worker helped; counted apart from "alone".
+      const assisted = submitEvent.submitter && submitEvent.submitter.name === "assisted";
+      const fields = assisted ? { assisted: true } : {};
+      enqueue("complete", fields, completeForm.querySelector("input[name=event_id]").value);
       const result = await flush();
       completeForm.hidden = true;
       const note = document.querySelector("[data-done-note]");

@@ -20,6 +20,9 @@ def course_form(title, action):
         "level": "beginner",
         "estimated_minutes": "20",
         "cover_alt": "",
+        # The "Final assessment" tab: an empty question bank, the default attempts.
+        "assessment_questions-count": "0",
+        "assessment_max_attempts": "3",
         action: "1",
     }
 

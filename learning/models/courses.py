@@ -1,15 +1,27 @@
-"""Course pages in Wagtail and the records of a learner's progress."""
+"""Course pages in Wagtail and the records of a learner's progress.
+
+A course also carries the question bank of its final assessment, edited in its own tab,
+so that a trainer keeps a course and its test together under one approval workflow.
+"""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
 from cms.blocks import LessonStreamBlock
+
+from ..blocks import AssessmentQuestionBankBlock
 
 
 class Audience(models.TextChoices):
@@ -59,7 +71,7 @@ class CourseIndexPage(DirectChildRouteMixin, Page):
         return CoursePage
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import course_list_by_audience
+        from ..selectors import course_list_by_audience
 
         context = super().get_context(request, *args, **kwargs)
         context["groups"] = course_list_by_audience(parent=self)
@@ -108,6 +120,34 @@ class CoursePage(DirectChildRouteMixin, Page):
         blank=True,
         help_text=_("What the picture shows, for people who cannot see it."),
     )
+    assessment_questions = StreamField(
+        AssessmentQuestionBankBlock(),
+        verbose_name=_("question bank"),
+        blank=True,
+        help_text=_(
+            "Questions of the final assessment. Each attempt asks them in a random "
+            "order, with the answers shuffled."
+        ),
+    )
+    assessment_question_count = models.PositiveSmallIntegerField(
+        verbose_name=_("questions per attempt"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty to ask every question in the bank."),
+    )
+    assessment_max_attempts = models.PositiveSmallIntegerField(
+        verbose_name=_("attempts allowed"),
+        default=3,
+        validators=[MinValueValidator(1)],
+    )
+    assessment_time_limit_minutes = models.PositiveSmallIntegerField(
+        verbose_name=_("time limit in minutes"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Leave empty for no time limit."),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
@@ -125,6 +165,20 @@ class CoursePage(DirectChildRouteMixin, Page):
             heading=_("Cover"),
         ),
     ]
+    assessment_panels = [
+        FieldPanel("assessment_questions"),
+        FieldPanel("assessment_question_count"),
+        FieldPanel("assessment_max_attempts"),
+        FieldPanel("assessment_time_limit_minutes"),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(assessment_panels, heading=_("Final assessment")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("outcomes"),
@@ -153,12 +207,24 @@ class CoursePage(DirectChildRouteMixin, Page):
                 }
             )
 
+    def assessment_bank(self) -> dict:
+        """The final assessment's questions by block id (with the right answers)."""
+        return {
+            block.id: block.value
+            for block in self.assessment_questions
+            if block.block_type == "question"
+        }
+
+    @property
+    def has_assessment(self) -> bool:
+        return bool(self.assessment_bank())
+
     @property
     def outcome_list(self) -> list[str]:
         return [line.strip() for line in self.outcomes.splitlines() if line.strip()]
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import course_progress_get
+        from ..selectors import course_progress_get
 
         context = super().get_context(request, *args, **kwargs)
         context["progress"] = course_progress_get(course=self, user=request.user)
@@ -207,13 +273,13 @@ class LessonPage(Page):
 
     def serve(self, request, *args, **kwargs):
         if request.method == "POST":
-            from .views import lesson_form_post
+            from ..views import lesson_form_post
 
             return lesson_form_post(request, lesson=self)
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import lesson_page_context
+        from ..selectors import lesson_page_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_page_context(lesson=self, user=request.user))
@@ -262,6 +328,10 @@ class ProgressEvent(models.Model):
     position = models.FloatField(null=True, blank=True)
     question_id = models.CharField(max_length=64, blank=True)
     choices = models.JSONField(null=True, blank=True)
+    assisted = models.BooleanField(
+        default=False,
+        help_text="A lesson marked done with the help of a social worker.",
+    )
 
     class Meta:
         indexes = [models.Index(fields=["user", "lesson"])]
@@ -316,6 +386,9 @@ class LessonProgress(models.Model):
     seconds_spent = models.PositiveIntegerField(default=0)
     furthest_video_position = models.FloatField(default=0)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Done with help until the learner also marks it done alone: lessons done alone
+    # and with help are counted apart (assisted digital).
+    completed_with_help = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

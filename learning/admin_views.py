@@ -1,0 +1,381 @@
+"""Admin views of training programs: cohort members and CSV import, the training
+reports (Wagtail's `ReportView`, with CSV and XLSX export), a learner's detail and
+revoking a certificate.
+"""
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.views.reports import ReportView
+
+from accounts.regions import Region
+
+from .cohort_import import CohortImportError, cohort_import_csv, user_find_by_login
+from .models import Certificate, Cohort, Enrolment, Program
+from .program_selectors import (
+    completion_percent,
+    completion_rows,
+    enrolment_standing_get,
+    today_local,
+)
+from .program_services import ProgramError, certificate_revoke, enrolment_create
+
+REPORTS_PERMISSION = "learning.view_training_reports"
+
+
+def _require(request, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+# Cohort members -----------------------------------------------------------------
+
+
+def cohort_members(request, cohort_id: int):
+    """The cohort's members; add one person, or import a CSV file (all or nothing)."""
+    _require(request, "learning.change_cohort")
+    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
+    problems, file_error, status = [], "", 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "add":
+            login = request.POST.get("login", "").strip()
+            user = user_find_by_login(login) if login else None
+            if user is None:
+                messages.error(request, _("Nobody has this username or phone number."))
+                status = 400
+            else:
+                try:
+                    enrolment_create(cohort=cohort, user=user)
+                except ProgramError as error:
+                    messages.error(request, error.message)
+                    status = 400
+                else:
+                    messages.success(
+                        request, _("%(name)s is enrolled.") % {"name": user}
+                    )
+                    return redirect(request.path)
+        elif action == "import":
+            upload = request.FILES.get("file")
+            if upload is None:
+                file_error, status = _("Choose a CSV file to import."), 400
+            else:
+                try:
+                    created = cohort_import_csv(cohort=cohort, data=upload.read())
+                except CohortImportError as error:
+                    problems, file_error, status = error.problems, error.message, 400
+                else:
+                    messages.success(
+                        request,
+                        _("%(count)s social workers are enrolled.")
+                        % {"count": len(created)},
+                    )
+                    return redirect(request.path)
+        else:
+            status = 400
+    members = (
+        Enrolment.objects.filter(cohort=cohort)
+        .select_related("user", "program")
+        .order_by("user__full_name")
+    )
+    return render(
+        request,
+        "learning/admin/cohort_members.html",
+        {
+            "cohort": cohort,
+            "members": members,
+            "problems": problems,
+            "file_error": file_error,
+            "page_title": cohort.name,
+        },
+        status=status,
+    )
+
+
+# Reports ------------------------------------------------------------------------
+
+
+class EnrolmentFilterSet(WagtailFilterSet):
+    program = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Training program"),
+        queryset=Program.objects.all(),
+    )
+    cohort = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Cohort"),
+        queryset=Cohort.objects.all(),
+    )
+    region = django_filters.ChoiceFilter(
+        label=gettext_lazy("Region"),
+        field_name="user__region",
+        choices=Region.choices,
+    )
+
+    class Meta:
+        model = Enrolment
+        fields = []
+
+
+class LearnerFilterSet(EnrolmentFilterSet):
+    status = django_filters.ChoiceFilter(
+        label=gettext_lazy("Status"),
+        method="filter_status",
+        choices=[
+            ("completed", gettext_lazy("Completed")),
+            ("in_progress", gettext_lazy("In progress")),
+            ("overdue", gettext_lazy("Overdue")),
+        ],
+    )
+
+    def filter_status(self, queryset, name, value):
+        today = today_local()
+        if value == "completed":
+            return queryset.filter(completed_at__isnull=False)
+        if value == "overdue":
+            return queryset.filter(
+                completed_at__isnull=True, program__deadline__lt=today
+            )
+        return queryset.filter(completed_at__isnull=True, program__deadline__gte=today)
+
+    class Meta:
+        model = Enrolment
+        fields = []
+
+
+class TrainingReportView(ReportView):
+    """A report readable by trainers and coordinators (`view_training_reports`)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        _require(request, REPORTS_PERMISSION)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CompletionReportView(TrainingReportView):
+    page_title = gettext_lazy("Training completion")
+    verbose_name = gettext_lazy("group")
+    verbose_name_plural = gettext_lazy("groups")
+    header_icon = "tasks"
+    index_url_name = "learning_reports:completion"
+    index_results_url_name = "learning_reports:completion_results"
+    filterset_class = EnrolmentFilterSet
+    columns = [
+        Column("program__title", label=gettext_lazy("Training program")),
+        Column("cohort__name", label=gettext_lazy("Cohort")),
+        Column("region_label", label=gettext_lazy("Region")),
+        Column("enrolled", label=gettext_lazy("Enrolled")),
+        Column("completed", label=gettext_lazy("Completed")),
+        Column("completion_percent", label=gettext_lazy("Completed (%)")),
+        Column("overdue", label=gettext_lazy("Overdue")),
+    ]
+    list_export = [
+        "program__title",
+        "cohort__name",
+        "region_label",
+        "enrolled",
+        "completed",
+        "completion_percent",
+        "overdue",
+    ]
+    export_headings = {column.name: column.label for column in columns}
+
+    def get_filename(self):
+        return f"training-completion-{today_local().isoformat()}"
+
+    def get_queryset(self):
+        enrolments = self.filter_queryset(Enrolment.objects.all())
+        return completion_rows(enrolments=enrolments, today=today_local())
+
+    def decorate_paginated_queryset(self, object_list):
+        regions = dict(Region.choices)
+        return [
+            {
+                **row,
+                "cohort__name": row["cohort__name"] or "",
+                "region_label": str(regions.get(row["user__region"], "")),
+                "completion_percent": completion_percent(
+                    completed=row["completed"], enrolled=row["enrolled"]
+                ),
+            }
+            for row in object_list
+        ]
+
+
+def _learner_url(enrolment: Enrolment) -> str:
+    return reverse("learning_reports:learner", args=[enrolment.user_id])
+
+
+class LearnersReportView(TrainingReportView):
+    page_title = gettext_lazy("Social workers in training")
+    header_icon = "group"
+    index_url_name = "learning_reports:learners"
+    index_results_url_name = "learning_reports:learners_results"
+    filterset_class = LearnerFilterSet
+    columns = [
+        TitleColumn(
+            "name",
+            label=gettext_lazy("Name"),
+            accessor="user.get_full_name",
+            get_url=_learner_url,
+        ),
+        Column("region_label", label=gettext_lazy("Region")),
+        Column("cohort_name", label=gettext_lazy("Cohort")),
+        Column("program", label=gettext_lazy("Training program")),
+        Column("status_label", label=gettext_lazy("Status")),
+        DateColumn(
+            "deadline", label=gettext_lazy("Deadline"), accessor="program.deadline"
+        ),
+        DateColumn("completed_at", label=gettext_lazy("Completed")),
+    ]
+    list_export = [
+        "user.get_full_name",
+        "user.username",
+        "region_label",
+        "cohort_name",
+        "program.title",
+        "status_label",
+        "program.deadline",
+        "completed_at",
+    ]
+    export_headings = {
+        "user.get_full_name": gettext_lazy("Name"),
+        "user.username": gettext_lazy("Username"),
+        "region_label": gettext_lazy("Region"),
+        "cohort_name": gettext_lazy("Cohort"),
+        "program.title": gettext_lazy("Training program"),
+        "status_label": gettext_lazy("Status"),
+        "program.deadline": gettext_lazy("Deadline"),
+        "completed_at": gettext_lazy("Completed"),
+    }
+
+    def get_filename(self):
+        return f"training-learners-{today_local().isoformat()}"
+
+    def get_base_queryset(self):
+        return Enrolment.objects.select_related("user", "program", "cohort").order_by(
+            "program__title", "user__full_name", "pk"
+        )
+
+
+class OverdueReportView(LearnersReportView):
+    page_title = gettext_lazy("Overdue training")
+    header_icon = "warning"
+    index_url_name = "learning_reports:overdue"
+    index_results_url_name = "learning_reports:overdue_results"
+    filterset_class = EnrolmentFilterSet
+
+    def get_filename(self):
+        return f"training-overdue-{today_local().isoformat()}"
+
+    def get_base_queryset(self):
+        return (
+            super()
+            .get_base_queryset()
+            .filter(completed_at__isnull=True, program__deadline__lt=today_local())
+        )
+
+
+class CertificateFilterSet(WagtailFilterSet):
+    program = django_filters.ModelChoiceFilter(
+        label=gettext_lazy("Training program"),
+        queryset=Program.objects.all(),
+    )
+    valid = django_filters.BooleanFilter(
+        label=gettext_lazy("Valid"),
+        field_name="revoked_at",
+        lookup_expr="isnull",
+    )
+
+    class Meta:
+        model = Certificate
+        fields = []
+
+
+def _revoke_url(certificate: Certificate) -> str:
+    return reverse("learning_reports:certificate_revoke", args=[certificate.code])
+
+
+class CertificatesReportView(TrainingReportView):
+    page_title = gettext_lazy("Certificates")
+    header_icon = "doc-full"
+    index_url_name = "learning_reports:certificates"
+    index_results_url_name = "learning_reports:certificates_results"
+    filterset_class = CertificateFilterSet
+    columns = [
+        TitleColumn("code", label=gettext_lazy("Code"), get_url=_revoke_url),
+        Column("holder_name", label=gettext_lazy("Name")),
+        Column("program_title", label=gettext_lazy("Training program")),
+        Column("cpd_hours", label=gettext_lazy("CPD hours")),
+        DateColumn("issued_on", label=gettext_lazy("Date")),
+        DateColumn("revoked_at", label=gettext_lazy("Revoked")),
+    ]
+    list_export = [
+        "code",
+        "holder_name",
+        "program_title",
+        "cpd_hours",
+        "issued_on",
+        "revoked_at",
+    ]
+
+    def get_base_queryset(self):
+        return Certificate.objects.order_by("-issued_on", "-pk")
+
+
+def learner_detail(request, user_id: int):
+    """One social worker's programs: course by course, attempts and certificates."""
+    _require(request, REPORTS_PERMISSION)
+    person = get_object_or_404(get_user_model(), pk=user_id)
+    enrolments = Enrolment.objects.filter(user=person).select_related(
+        "program", "cohort", "user"
+    )
+    return render(
+        request,
+        "learning/admin/learner_detail.html",
+        {
+            "person": person,
+            "standings": [enrolment_standing_get(enrolment=e) for e in enrolments],
+            "certificates": Certificate.objects.filter(user=person),
+            "today": today_local(),
+            "page_title": person.get_full_name(),
+        },
+    )
+
+
+def certificate_revoke_view(request, code: str):
+    """A certificate's facts and, for coordinators, the form to revoke it."""
+    _require(request, REPORTS_PERMISSION)
+    certificate = get_object_or_404(Certificate, code=code)
+    can_revoke = request.user.has_perm("learning.revoke_certificate")
+    status = 200
+    if request.method == "POST":
+        if not can_revoke:
+            raise PermissionDenied
+        try:
+            certificate_revoke(
+                certificate=certificate,
+                by=request.user,
+                reason=request.POST.get("reason", ""),
+                request=request,
+            )
+        except ProgramError as error:
+            messages.error(request, error.message)
+            status = 400
+        else:
+            messages.success(request, _("The certificate is revoked."))
+            return redirect(request.path)
+    return render(
+        request,
+        "learning/admin/certificate_revoke.html",
+        {
+            "certificate": certificate,
+            "can_revoke": can_revoke,
+            "page_title": certificate.code,
+        },
+        status=status,
+    )

@@ -1,0 +1,43 @@
+"""Models of the learning app, one submodule per subject, re-exported here.
+
+- `courses`: course and lesson pages, progress events and their summaries;
+- `programs`: training programs for social workers, cohorts and enrolments;
+- `assessments`: attempts at a course's final assessment;
+- `certificates`: certificates, their revocation and deadline reminders.
+"""
+
+from .assessments import AssessmentAttempt
+from .certificates import Certificate, DeadlineReminder
+from .courses import (
+    Audience,
+    CourseIndexPage,
+    CoursePage,
+    DirectChildRouteMixin,
+    LessonPage,
+    LessonProgress,
+    LessonVisit,
+    Level,
+    PracticeAnswer,
+    ProgressEvent,
+)
+from .programs import Cohort, Enrolment, Program, ProgramCourse
+
+__all__ = [
+    "AssessmentAttempt",
+    "Audience",
+    "Certificate",
+    "Cohort",
+    "CourseIndexPage",
+    "CoursePage",
+    "DeadlineReminder",
+    "DirectChildRouteMixin",
+    "Enrolment",
+    "LessonPage",
+    "LessonProgress",
+    "LessonVisit",
+    "Level",
+    "PracticeAnswer",
+    "Program",
+    "ProgramCourse",
+    "ProgressEvent",
+]

@@ -1,0 +1,125 @@
+"""Wagtail admin wiring of training programs: the "Training" menu (programs and
+cohorts as snippets), the training reports, and the extra admin URLs."""
+
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from . import admin_views
+from .models import Cohort, Program
+
+
+class ProgramViewSet(SnippetViewSet):
+    model = Program
+    icon = "list-ol"
+    menu_label = _("Training programs")
+    list_display = [
+        "title",
+        "cpd_hours",
+        "enrolment_opens",
+        "enrolment_closes",
+        "deadline",
+    ]
+    search_fields = ["title"]
+
+
+class CohortViewSet(SnippetViewSet):
+    model = Cohort
+    icon = "group"
+    menu_label = _("Cohorts")
+    list_display = ["name", "program", "region", "organisation"]
+    list_filter = ["program", "region"]
+
+
+class TrainingViewSetGroup(SnippetViewSetGroup):
+    items = (ProgramViewSet, CohortViewSet)
+    menu_icon = "user"
+    menu_label = _("Training")
+    menu_name = "training"
+
+
+register_snippet(TrainingViewSetGroup)
+
+
+@hooks.register("register_snippet_listing_buttons")
+def cohort_members_button(snippet, user, next_url=None):
+    if isinstance(snippet, Cohort) and user.has_perm("learning.change_cohort"):
+        yield ListingMenuItem(
+            _("Members and CSV import"),
+            url=reverse("learning_reports:cohort_members", args=[snippet.pk]),
+            icon_name="group",
+            priority=5,
+        )
+
+
+report_urls = [
+    path(
+        "cohorts/<int:cohort_id>/members/",
+        admin_views.cohort_members,
+        name="cohort_members",
+    ),
+    path("learners/<int:user_id>/", admin_views.learner_detail, name="learner"),
+    path(
+        "certificates/<str:code>/",
+        admin_views.certificate_revoke_view,
+        name="certificate_revoke",
+    ),
+]
+for slug, view in (
+    ("completion", admin_views.CompletionReportView),
+    ("learners", admin_views.LearnersReportView),
+    ("overdue", admin_views.OverdueReportView),
+    ("certificates", admin_views.CertificatesReportView),
+):
+    report_urls += [
+        path(f"reports/{slug}/", view.as_view(), name=slug),
+        path(
+            f"reports/{slug}/results/",
+            view.as_view(results_only=True),
+            name=f"{slug}_results",
+        ),
+    ]
+
+
+@hooks.register("register_admin_urls")
+def register_training_urls():
+    return [path("training/", include((report_urls, "learning_reports")))]
+
+
+class TrainingReportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.REPORTS_PERMISSION)
+
+
+def _report_item(label, name, icon, order):
+    return TrainingReportMenuItem(
+        label,
+        reverse(f"learning_reports:{name}"),
+        name=f"training-{name}",
+        icon_name=icon,
+        order=order,
+    )
+
+
+@hooks.register("register_reports_menu_item")
+def completion_report_item():
+    return _report_item(_("Training completion"), "completion", "tasks", 1000)
+
+
+@hooks.register("register_reports_menu_item")
+def learners_report_item():
+    return _report_item(_("Social workers in training"), "learners", "group", 1010)
+
+
+@hooks.register("register_reports_menu_item")
+def overdue_report_item():
+    return _report_item(_("Overdue training"), "overdue", "warning", 1020)
+
+
+@hooks.register("register_reports_menu_item")
+def certificates_report_item():
+    return _report_item(_("Certificates"), "certificates", "doc-full", 1030)

@@ -1,0 +1,60 @@
+"""Assisted learning in a real Chromium: the "with help" button sends a completion
+marked as assisted through the progress endpoint, and the lesson says so after a
+reload."""
+
+import json
+
+import pytest
+
+from cms.demo_users import DEMO_PASSWORD
+from tests.support.i18n import uz
+
+pytestmark = pytest.mark.e2e
+
+LESSON = "/kurslar/smartfon-asoslari/"
+HELPED = "Someone helped you, and that is fine. Next time, try it on your own."
+
+
+def sign_in(page, base_url, username):
+    page.goto(base_url + "/accounts/login/")
+    page.fill("#id_login", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form.form button[type=submit]")
+    page.wait_for_url(base_url + "/")
+
+
+class AssistedBrowserTests:
+    def test_a_social_worker_marks_a_lesson_done_with_help(
+        self, live_komak, chromium_browser
+    ):
+        context = chromium_browser.new_context(locale="uz-UZ")
+        page = context.new_page()
+        sent = []
+        page.on(
+            "request",
+            lambda request: sent.append(json.loads(request.post_data))
+            if request.url.endswith("/learning/progress/") and request.method == "POST"
+            else None,
+        )
+        try:
+            sign_in(page, live_komak.url, "client")
+            page.goto(live_komak.url + LESSON)
+            links = page.locator("ol.lesson-list li a")
+            lesson_url = live_komak.url + links.last.get_attribute("href")
+            page.goto(lesson_url)
+            page.get_by_role(
+                "button", name=uz("Done with help from a social worker")
+            ).click()
+            page.get_by_text(uz("You have finished this lesson.")).wait_for()
+            completions = [
+                event
+                for body in sent
+                for event in body["events"]
+                if event["type"] == "complete"
+            ]
+            assert len(completions) == 1
+            assert completions[0]["assisted"] is True
+            page.reload()
+            page.get_by_text(uz(HELPED)).wait_for()
+        finally:
+            context.close()
