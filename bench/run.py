@@ -12,7 +12,12 @@ from pathlib import Path
 # `python bench/run.py` puts bench/ on sys.path, not the project root.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-BENCHMARKS = ["bench.page_weight", "bench.rtc_connect", "bench.signaling_relay"]
+BENCHMARKS = [
+    "bench.page_weight",
+    "bench.rtc_connect",
+    "bench.signaling_relay",
+    "bench.video",
+]
 
 
 def main() -> int:

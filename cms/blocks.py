@@ -5,10 +5,12 @@ trainer's content looks the same wherever it is used.
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "h2", "h3"]
 
@@ -66,15 +68,31 @@ class CalloutBlock(blocks.StructBlock):
 
 
 class VideoBlock(blocks.StructBlock):
-    """A lesson video. Until the video pipeline lands it holds a title and a
-    description.
+    """A lesson video: one of the trainers' uploads (`videos.LessonVideo`), played
+    from its HLS ladder. Until a video is chosen and ready, the title and the
+    description stand in for it.
     """
 
+    video = SnippetChooserBlock(
+        "videos.LessonVideo",
+        label=_("Video"),
+        required=False,
+        help_text=_("Upload it first under “Lesson videos”."),
+    )
     title = blocks.CharBlock(label=_("Title"), max_length=200)
     description = blocks.TextBlock(
         label=_("What the video shows"),
         required=False,
     )
+
+    def get_context(self, value, parent_context=None):
+        from videos.selectors import video_player_get
+
+        context = super().get_context(value, parent_context=parent_context)
+        context["player"] = video_player_get(
+            video=value.get("video"), language=get_language()
+        )
+        return context
 
     class Meta:
         icon = "media"

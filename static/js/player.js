@@ -1,0 +1,295 @@
+// Lesson video player for slow, expensive mobile data.
+//
+// Native HLS where the browser has it, otherwise hls.js (vendored, loaded only then).
+// It starts on the lowest picture quality unless the learner chose better, says how
+// much a play costs before it starts, offers "Data saver" (sound only, with the
+// transcript), remembers these choices, and saves the position through the progress
+// endpoint so the learner resumes where they stopped. Playlists and the init segment
+// are fetched when the page opens (they are small and cached for a year), so pressing
+// play costs one round trip for the first segment. Without JavaScript the <video>
+// element still plays (native HLS, or the small MP4).
+
+const QUALITY_KEY = "komak.video.quality";
+const SAVER_KEY = "komak.video.saver";
+const SPEED_KEY = "komak.video.speed";
+const POSITION_KEY = "komak.video.position.";
+const QUEUE_KEY = "komak.video.queue";
+const SAVE_EVERY_SECONDS = 15;
+
+function stored(key) {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function store(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    // Storage blocked: the choice lasts for this page only.
+  }
+}
+
+function newId() {
+  if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// Positions go to the same endpoint as the lesson's other progress events, in a queue
+// of their own that survives a dropped connection (ids make retries count once).
+const lessonEl = document.querySelector("[data-lesson]");
+const progressUrl = lessonEl && lessonEl.dataset.progressUrl;
+const visitId = newId();
+let sending = false;
+
+function csrfToken() {
+  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+  return input ? input.value : "";
+}
+
+function queueLoad() {
+  try {
+    return JSON.parse(stored(QUEUE_KEY)) || [];
+  } catch {
+    return [];
+  }
+}
+
+async function positionSend(position) {
+  if (!progressUrl) return;
+  const queue = queueLoad();
+  queue.push({
+    id: newId(),
+    lesson: Number(lessonEl.dataset.lesson),
+    visit: visitId,
+    type: "video",
+    at: new Date().toISOString(),
+    position: Math.round(position * 10) / 10,
+  });
+  // Only the latest positions matter: keep the queue short on a long offline spell.
+  store(QUEUE_KEY, JSON.stringify(queue.slice(-20)));
+  if (sending) return;
+  sending = true;
+  const batch = queueLoad();
+  try {
+    const response = await fetch(progressUrl, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+      body: JSON.stringify({ events: batch }),
+    });
+    if (response.ok || (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429)) {
+      const sent = new Set(batch.map((event) => event.id));
+      store(QUEUE_KEY, JSON.stringify(queueLoad().filter((event) => !sent.has(event.id))));
+    }
+  } catch {
+    // Offline: sent with the next position.
+  } finally {
+    sending = false;
+  }
+}
+
+function warm(url) {
+  // Into the HTTP cache, so that the player's own request is answered at once.
+  fetch(url, { credentials: "same-origin" }).catch(() => {});
+}
+
+function initUrl(playlistUrl) {
+  return new URL("init.mp4", new URL(playlistUrl, location.href)).href;
+}
+
+async function setup(root) {
+  const video = root.querySelector("video");
+  const controls = root.querySelector("[data-video-controls]");
+  const playButton = root.querySelector("[data-play]");
+  const sizeLine = root.querySelector("[data-size]");
+  const radios = Array.from(root.querySelectorAll("input[type=radio][data-playlist]"));
+  const saver = root.querySelector("input[data-saver]");
+  const speedButtons = Array.from(root.querySelectorAll("[data-speed]"));
+  const transcript = root.querySelector("[data-transcript]");
+  const duration = Number(root.dataset.duration) || 0;
+  const positionKey = `${POSITION_KEY}${root.dataset.videoId}`;
+
+  const nativeHls = Boolean(video.canPlayType("application/vnd.apple.mpegurl"));
+  let Hls = null;
+  if (!nativeHls && "MediaSource" in window) {
+    try {
+      Hls = (await import(root.dataset.hlsSrc)).default;
+      if (!Hls.isSupported()) Hls = null;
+    } catch {
+      Hls = null;
+    }
+  }
+  if (!nativeHls && !Hls) return; // the <video> element plays the MP4 by itself
+
+  const savedQuality = stored(QUALITY_KEY);
+  const preferred = radios.find((radio) => radio.value === savedQuality);
+  if (preferred) preferred.checked = true;
+  saver.checked = stored(SAVER_KEY) === "1";
+  const savedSpeed = Number(stored(SPEED_KEY)) || 1;
+
+  for (const source of video.querySelectorAll("source")) source.remove();
+  video.removeAttribute("src");
+  controls.hidden = false;
+  root.classList.add("video-enhanced");
+
+  let engine = null;
+  let loadedFor = null;
+
+  function choice() {
+    return saver.checked ? saver : radios.find((radio) => radio.checked) || radios[0];
+  }
+
+  function describe() {
+    sizeLine.textContent = choice().dataset.summary;
+    root.classList.toggle("video-saver-on", saver.checked);
+    if (transcript && saver.checked) transcript.classList.add("video-transcript-first");
+    if (transcript && !saver.checked) transcript.classList.remove("video-transcript-first");
+  }
+
+  function resumeAt() {
+    const local = Number(stored(positionKey));
+    const server = Number(root.dataset.resume) || 0;
+    const at = Number.isFinite(local) && local > 0 ? local : server;
+    return duration && at > duration - 5 ? 0 : at;
+  }
+
+  // Captions in the learner's language are switched on when playing starts, so that
+  // opening the lesson does not fetch them (the transcript is on the page already).
+  function showCaptions() {
+    const track = video.querySelector("track[data-default]");
+    for (const textTrack of video.textTracks) {
+      textTrack.mode = track && textTrack.language === track.srclang ? "showing" : textTrack.mode;
+    }
+  }
+
+  function load(startAt) {
+    const chosen = choice();
+    loadedFor = chosen;
+    if (engine) {
+      engine.destroy();
+      engine = null;
+    }
+    if (Hls) {
+      engine = new Hls({
+        autoStartLoad: true,
+        startPosition: startAt,
+        enableWorker: false, // fMP4 needs no transmuxing; no blob: worker for the CSP
+        capLevelToPlayerSize: false,
+        maxBufferLength: 20,
+        backBufferLength: 30,
+      });
+      if (chosen === saver) {
+        engine.loadSource(chosen.dataset.playlist);
+      } else {
+        engine.loadSource(root.dataset.master);
+        engine.on(Hls.Events.MANIFEST_PARSED, (_event, data) => {
+          const height = Number(chosen.dataset.height);
+          const index = data.levels.findIndex((level) => level.height === height);
+          const level = index >= 0 ? index : 0;
+          // Start on the chosen quality and never go above it: the size shown holds.
+          engine.autoLevelCapping = level;
+          engine.startLevel = level;
+        });
+      }
+      engine.attachMedia(video);
+    } else {
+      video.src = chosen.dataset.playlist;
+      video.addEventListener(
+        "loadedmetadata",
+        () => {
+          if (startAt) video.currentTime = startAt;
+        },
+        { once: true },
+      );
+      video.load();
+    }
+    video.playbackRate = savedSpeed;
+    showCaptions();
+  }
+
+  function playLabel() {
+    const playing = !video.paused && !video.ended;
+    playButton.textContent = playing ? `❚❚ ${root.dataset.pauseLabel}` : `▶ ${root.dataset.playLabel}`;
+    playButton.setAttribute("aria-pressed", String(playing));
+  }
+
+  async function play() {
+    if (loadedFor !== choice()) load(loadedFor ? video.currentTime : resumeAt());
+    try {
+      await video.play();
+    } catch {
+      // Refused (no user gesture) or interrupted by a new source: the button stays.
+    }
+  }
+
+  function switchTo() {
+    store(QUALITY_KEY, (radios.find((radio) => radio.checked) || radios[0]).value);
+    store(SAVER_KEY, saver.checked ? "1" : "0");
+    describe();
+    if (!loadedFor) {
+      warmUp();
+      return;
+    }
+    const wasPlaying = !video.paused;
+    load(video.currentTime);
+    if (wasPlaying) video.play().catch(() => {});
+  }
+
+  function warmUp() {
+    const playlist = choice().dataset.playlist;
+    if (Hls && choice() !== saver) warm(root.dataset.master);
+    warm(playlist);
+    warm(initUrl(playlist));
+  }
+
+  playButton.addEventListener("click", () => {
+    if (video.paused || video.ended) play();
+    else video.pause();
+  });
+  // The native controls' own play button must load our source too.
+  video.addEventListener("play", () => {
+    if (loadedFor !== choice()) play();
+  });
+  for (const input of [...radios, saver]) input.addEventListener("change", switchTo);
+  for (const button of speedButtons) {
+    button.setAttribute("aria-pressed", String(Number(button.dataset.speed) === savedSpeed));
+    button.addEventListener("click", () => {
+      video.playbackRate = Number(button.dataset.speed);
+      store(SPEED_KEY, button.dataset.speed);
+      for (const other of speedButtons) other.setAttribute("aria-pressed", String(other === button));
+    });
+  }
+
+  let lastSaved = 0;
+  function savePosition(force) {
+    if (!loadedFor || !video.currentTime) return;
+    store(positionKey, String(video.currentTime));
+    if (force || Math.abs(video.currentTime - lastSaved) >= SAVE_EVERY_SECONDS) {
+      lastSaved = video.currentTime;
+      positionSend(video.currentTime);
+    }
+  }
+  video.addEventListener("timeupdate", () => savePosition(false));
+  video.addEventListener("pause", () => savePosition(true));
+  video.addEventListener("ended", () => {
+    store(positionKey, "0");
+    positionSend(video.duration || video.currentTime);
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") savePosition(true);
+  });
+  for (const name of ["play", "pause", "ended"]) video.addEventListener(name, playLabel);
+
+  describe();
+  warmUp();
+  root.dataset.ready = nativeHls ? "native" : "hls.js";
+}
+
+for (const root of document.querySelectorAll("[data-video-player]")) setup(root);

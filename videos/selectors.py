@@ -1,0 +1,151 @@
+"""Reads of the videos app: what the player needs, and which ladder file a URL
+means."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from .models import LessonVideo, VideoCaption, VideoStatus
+from .webvtt import WebVttError, transcript_paragraphs, webvtt_parse
+
+
+def quality_label(name: str) -> str:
+    labels = {
+        "234p": _("low quality"),
+        "360p": _("medium quality"),
+        "720p": _("high quality"),
+        "audio": _("sound only"),
+    }
+    return labels.get(name, name)
+
+
+@dataclass
+class Quality:
+    name: str
+    label: str
+    playlist_url: str
+    total_bytes: int
+    height: int
+
+
+@dataclass
+class CaptionTrack:
+    language: str
+    label: str
+    url: str
+    default: bool
+
+
+@dataclass
+class PlayerData:
+    video: LessonVideo
+    master_url: str
+    poster_url: str
+    download_url: str
+    download_bytes: int
+    duration: float
+    qualities: list[Quality]  # video rungs, lowest first
+    audio: Quality
+    captions: list[CaptionTrack]
+    transcript_language: str = ""
+    transcript: list[str] = field(default_factory=list)
+
+
+def _ladder_url(video: LessonVideo, name: str) -> str:
+    return reverse(
+        "videos_ladder_file",
+        kwargs={
+            "video_id": video.pk,
+            "build": Path(video.ladder_dir).name,
+            "name": name,
+        },
+    )
+
+
+def video_player_get(*, video: LessonVideo | None, language: str) -> PlayerData | None:
+    """What the lesson page's player needs, or None while the video is not ready.
+
+    Captions in `language` are on by default; without them, the first captions are.
+    The transcript comes from the same captions.
+    """
+    if video is None or not video.is_ready:
+        return None
+    qualities = []
+    audio = None
+    for rendition in video.renditions:
+        quality = Quality(
+            name=rendition["name"],
+            label=quality_label(rendition["name"]),
+            playlist_url=_ladder_url(video, rendition["playlist"]),
+            total_bytes=rendition["total_bytes"],
+            height=rendition["height"],
+        )
+        if rendition["kind"] == "audio":
+            audio = quality
+        else:
+            qualities.append(quality)
+    qualities.sort(key=lambda quality: quality.height)
+    captions = list(video.captions.all())
+    default = next(
+        (caption for caption in captions if caption.language == language),
+        captions[0] if captions else None,
+    )
+    tracks = [
+        CaptionTrack(
+            language=caption.language,
+            label=caption.get_language_display(),
+            url=reverse(
+                "videos_caption_file",
+                kwargs={"caption_id": caption.pk, "language": caption.language},
+            ),
+            default=caption is default,
+        )
+        for caption in captions
+    ]
+    transcript = []
+    if default is not None:
+        transcript = caption_transcript_get(caption=default)
+    return PlayerData(
+        video=video,
+        master_url=_ladder_url(video, "master.m3u8"),
+        poster_url=_ladder_url(video, "poster.jpg"),
+        download_url=_ladder_url(video, "download.mp4"),
+        download_bytes=video.download_bytes,
+        duration=video.duration or 0,
+        qualities=qualities,
+        audio=audio,
+        captions=tracks,
+        transcript_language=default.language if default else "",
+        transcript=transcript,
+    )
+
+
+def caption_transcript_get(*, caption: VideoCaption) -> list[str]:
+    try:
+        with caption.file.open("rb") as handle:
+            return transcript_paragraphs(webvtt_parse(handle.read()))
+    except (OSError, WebVttError):
+        return []
+
+
+def ladder_file_path(*, video_id: int, build: str, name: str) -> Path | None:
+    """The file behind a ladder URL, only inside the video's published ladder."""
+    video = (
+        LessonVideo.objects.filter(pk=video_id, status=VideoStatus.READY)
+        .only("ladder_dir")
+        .first()
+    )
+    if video is None or not video.ladder_dir or Path(video.ladder_dir).name != build:
+        return None
+    root = (Path(settings.MEDIA_ROOT) / video.ladder_dir).resolve()
+    path = (root / name).resolve()
+    if root not in path.parents or not path.is_file():
+        return None
+    return path
+
+
+def caption_file_get(*, caption_id: int, language: str) -> VideoCaption | None:
+    return VideoCaption.objects.filter(pk=caption_id, language=language).first()

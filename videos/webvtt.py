@@ -1,0 +1,121 @@
+"""A strict reader for WebVTT caption files (https://www.w3.org/TR/webvtt1/).
+
+Trainers upload captions by hand, so a mistake is explained with its line number
+instead of a player silently showing nothing. The cues also make the transcript.
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+TIMESTAMP = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
+TIMING = re.compile(rf"^{TIMESTAMP}[ \t]+-->[ \t]+{TIMESTAMP}(?:[ \t]+.*)?$")
+TAG = re.compile(r"<[^>]*>")
+
+
+class WebVttError(ValueError):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Cue:
+    start: float
+    end: float
+    text: str  # tags removed: what is said
+
+
+def _seconds(hours, minutes, seconds, millis) -> float:
+    whole = int(hours or 0) * 3600 + int(minutes) * 60 + int(seconds)
+    return whole + int(millis) / 1000
+
+
+def webvtt_parse(data: bytes | str) -> list[Cue]:
+    """The cues of a WebVTT file, or WebVttError saying what is wrong and where."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise WebVttError(
+                _("The captions file must be saved as UTF-8 text.")
+            ) from error
+    text = data.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    header = lines[0]
+    if not (header == "WEBVTT" or header.startswith(("WEBVTT ", "WEBVTT\t"))):
+        raise WebVttError(
+            _("This is not a WebVTT file: its first line must be WEBVTT.")
+        )
+    cues: list[Cue] = []
+    # Lines right under WEBVTT, up to the first blank line, belong to the header.
+    number = 1
+    while number < len(lines) and lines[number].strip() != "":
+        number += 1
+    while number < len(lines):
+        while number < len(lines) and lines[number].strip() == "":
+            number += 1
+        block_start = number
+        block = []
+        while number < len(lines) and lines[number].strip() != "":
+            block.append(lines[number])
+            number += 1
+        if not block:
+            continue
+        if block[0].startswith(("NOTE", "STYLE", "REGION")):
+            continue
+        timing_index = 0 if "-->" in block[0] else 1
+        if timing_index >= len(block) or "-->" not in block[timing_index]:
+            raise WebVttError(
+                _(
+                    "Line %(line)s: a cue must start with its times, like "
+                    "00:00:01.000 --> 00:00:04.000."
+                )
+                % {"line": block_start + 1}
+            )
+        timing_line = block_start + timing_index + 1
+        match = TIMING.match(block[timing_index].strip())
+        if match is None:
+            raise WebVttError(
+                _(
+                    "Line %(line)s: the times are not written like "
+                    "00:00:01.000 --> 00:00:04.000."
+                )
+                % {"line": timing_line}
+            )
+        start = _seconds(*match.groups()[:4])
+        end = _seconds(*match.groups()[4:])
+        if end <= start:
+            raise WebVttError(
+                _("Line %(line)s: the cue ends before it starts.")
+                % {"line": timing_line}
+            )
+        if cues and start < cues[-1].start:
+            raise WebVttError(
+                _("Line %(line)s: the cues are not in time order.")
+                % {"line": timing_line}
+            )
+        words = " ".join(
+            TAG.sub("", line).strip() for line in block[timing_index + 1 :]
+        ).strip()
+        if not words:
+            raise WebVttError(
+                _("Line %(line)s: this cue has no words.") % {"line": timing_line}
+            )
+        cues.append(Cue(start=start, end=end, text=words))
+    if not cues:
+        raise WebVttError(_("The captions file has no cues."))
+    return cues
+
+
+def transcript_paragraphs(cues: list[Cue], *, pause: float = 1.5) -> list[str]:
+    """The cues' words as paragraphs, a new one after each pause in speech."""
+    paragraphs: list[list[str]] = []
+    previous_end = None
+    for cue in cues:
+        if previous_end is None or cue.start - previous_end > pause:
+            paragraphs.append([])
+        paragraphs[-1].append(cue.text)
+        previous_end = cue.end
+    return [" ".join(words) for words in paragraphs]
