@@ -146,3 +146,59 @@ class ProfileForm(forms.ModelForm):
             self.cleaned_data.get("phone_number", ""),
             exclude_user_id=self.instance.pk,
         )
+
+
+class AccountDeleteForm(forms.Form):
+    """The confirmation step of "delete my account": the password, so that nobody
+    at an unlocked phone can do it, and a tick that says the person understands."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    understood = forms.BooleanField(
+        label=_("I understand that my account and my data will be deleted for good."),
+        error_messages={"required": _("Please tick the box to confirm.")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("This password is not right. Please try again."))
+        return password
+
+
+class ComfortForm(forms.Form):
+    """Larger text and high contrast, as two plain either-or questions."""
+
+    text_size = forms.ChoiceField(
+        label=_("Text size"),
+        choices=[("normal", _("Normal text")), ("large", _("Larger text"))],
+        widget=forms.RadioSelect,
+    )
+    contrast = forms.ChoiceField(
+        label=_("Colours"),
+        choices=[("normal", _("Normal colours")), ("high", _("High contrast"))],
+        widget=forms.RadioSelect,
+    )
+
+    @classmethod
+    def for_comfort(cls, comfort, data=None):
+        initial = {
+            "text_size": "large" if comfort.large_text else "normal",
+            "contrast": "high" if comfort.high_contrast else "normal",
+        }
+        return cls(data=data, initial=initial)
+
+    def comfort(self):
+        from .comfort import Comfort
+
+        return Comfort(
+            large_text=self.cleaned_data["text_size"] == "large",
+            high_contrast=self.cleaned_data["contrast"] == "high",
+        )

@@ -54,6 +54,15 @@ class User(AbstractUser):
         null=True,
         blank=True,
     )
+    # Comfort settings (accounts/comfort.py), kept here so they follow the person.
+    large_text = models.BooleanField(
+        verbose_name=_("larger text"),
+        default=False,
+    )
+    high_contrast = models.BooleanField(
+        verbose_name=_("high contrast"),
+        default=False,
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -2,8 +2,9 @@
 
 A black-box benchmark: it starts a real Ko'mak (`tests.support.live.LiveServer`), finds
 the lessons by following links from the course list, and measures them in Chromium
-through the DevTools protocol, cold cache every time. The baseline is Wagtail's own
-admin sign-in page, measured the same way in the same run. Every figure is printed as
+through the DevTools protocol, cold cache every time. The baseline is a stock Wagtail
+admin page open to visitors (the password-reset form: the admin's sign-in page now
+sends people to ours), measured the same way in the same run. Every figure is printed as
 `BENCH <name> <value> <unit>`; docs/benchmarks.md explains them.
 
 Run it with `make bench`, or alone with `python -m bench.page_weight`.
@@ -20,7 +21,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from tests.support.live import CHROMIUM_ARGS, LiveServer
 
 COURSE_LIST = "/kurslar/"
-BASELINE = "/admin/login/"
+BASELINE = "/admin/password_reset/"
 LOGIN = "/accounts/login/"
 LEARNER = "learner"
 LEARNER_PASSWORD = "komak-demo-2026"  # noqa: S105 - the seeded demo account
@@ -301,9 +302,9 @@ def measure(browser: Browser, base: str) -> None:
     bench("lesson_slow3g_load_ms", lesson_ms, "ms")
     bench("lesson_heaviest_anon_bytes", heaviest_anon.bytes, "bytes")
     bench("lesson_heaviest_anon_requests", heaviest_anon.requests, "requests")
-    bench("baseline_admin_login_bytes", baseline.bytes, "bytes")
-    bench("baseline_admin_login_requests", baseline.requests, "requests")
-    bench("baseline_admin_login_slow3g_load_ms", baseline_ms, "ms")
+    bench("baseline_admin_page_bytes", baseline.bytes, "bytes")
+    bench("baseline_admin_page_requests", baseline.requests, "requests")
+    bench("baseline_admin_page_slow3g_load_ms", baseline_ms, "ms")
     bench("lesson_vs_baseline_bytes_ratio", heaviest.bytes / baseline.bytes, "ratio")
     bench(
         "lesson_vs_baseline_requests_ratio",

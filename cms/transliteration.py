@@ -44,6 +44,12 @@ PROTECTED_TERMS = (
     "OneID",
     "QR",
     "my.gov.uz",
+    "UTF-8",
+    "JSON",
+    "CSV",
+    "XLSX",
+    "true",
+    "false",
     # keys as they are labelled on a keyboard
     "Ctrl",
     "Alt",
@@ -80,6 +86,8 @@ LOANWORD_STEMS = {
     "funksiya": "функция",
     "stansiya": "станция",
     "konsert": "концерт",
+    "obyekt": "объект",
+    "subyekt": "субъект",
 }
 
 
@@ -90,8 +98,13 @@ def _protected_pattern(terms) -> str:
     return rf"(?<![\w.])(?:{names})(?=[a-z{APOSTROPHES}]*(?![\w]))"
 
 
+# Placeholders and markup inside interface strings: %(name)s, %s, {name}, <b>.
+# Also names from code, which have an underscore: rtt_ms, loss_percent.
+_PLACEHOLDER = r"%\([^)]*\)[a-z]|%[a-z%]|\{[^{}\s]*\}|<[^<>]+>|\b\w+_\w+\b"
+
 _TOKEN = re.compile(
-    rf"(?P<protected>{_protected_pattern(PROTECTED_TERMS)})"
+    rf"(?P<placeholder>{_PLACEHOLDER})"
+    rf"|(?P<protected>{_protected_pattern(PROTECTED_TERMS)})"
     rf"|(?P<address>{_ADDRESS})"
     rf"|(?P<word>{_WORD})"
 )
@@ -230,3 +243,55 @@ def html_to_cyrillic(document: str) -> str:
     writer.feed(document)
     writer.close()
     return "".join(writer.output)
+
+
+class CyrillicPageMiddleware:
+    """Writes an HTML response in Cyrillic when the reader chose Uzbek in Cyrillic.
+
+    Interface strings come from the uz_Cyrl catalog (made from the Latin one by
+    `manage.py cyrillic_catalog`); this turns the rest, the trainers' Latin content,
+    into Cyrillic as the page is sent. Text already in Cyrillic is left as it is, so a
+    page that a trainer wrote in Cyrillic by hand passes through unchanged.
+    """
+
+    LANGUAGE = "uz-cyrl"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        response = self.get_response(request)
+        if (
+            translation.get_language() != self.LANGUAGE
+            or response.streaming
+            or not response.get("Content-Type", "").startswith("text/html")
+            or response.get("Content-Encoding")
+        ):
+            return response
+        charset = response.charset or "utf-8"
+        response.content = html_to_cyrillic(response.content.decode(charset)).encode(
+            charset
+        )
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(response.content))
+        return response
+
+
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+_ANY_APOSTROPHE = re.compile(rf"(?P<before>[oOgG]?){_APOSTROPHE}")
+
+
+def search_query_latin(query: str) -> str:
+    """A search query written as the lessons are: Uzbek Latin with ʻ and ʼ.
+
+    People type in Cyrillic or Latin, and type the apostrophe of oʻ and gʻ as ', ‘, ’
+    or `; the lessons use U+02BB after o and g and U+02BC for the tutuq belgisi.
+    """
+    if _CYRILLIC.search(query):
+        query = alifbo.to_old_latin(alifbo.from_cyrillic(query).text).text
+    return _ANY_APOSTROPHE.sub(
+        lambda match: match["before"] + ("\u02bb" if match["before"] else "\u02bc"),
+        query,
+    )

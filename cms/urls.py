@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from consultations import urls as consultations_urls
 from learning import urls as learning_urls
+from videos import urls as videos_urls
 
 from . import views
 
@@ -19,8 +20,11 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("accounts.urls")),
     path("learning/", include(learning_urls)),
+    path("certificates/", include(learning_urls.certificate_urlpatterns)),
     path("consultations/", include(consultations_urls)),
+    path("videos/", include(videos_urls)),
     path("search/", views.search, name="search"),
+    path("language/", views.language_set, name="language_set"),
     path("healthz", views.healthz, name="healthz"),
 ]
 

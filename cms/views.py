@@ -1,11 +1,18 @@
-"""Site-wide views: the public search page and a health check for process managers."""
+"""Site-wide views: the public search page, the language switch and a health check
+for process managers."""
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 from wagtail.models import Page
 
+from accounts.services import user_language_save
 from learning.models import CoursePage, LessonPage
+
+from .transliteration import search_query_latin
 
 MAX_QUERY_LENGTH = 200
 
@@ -15,12 +22,13 @@ def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     results = Page.objects.none()
     if query:
+        # Lessons are written in Latin; a query in Cyrillic finds them too.
         results = (
             Page.objects.live()
             .public()
             .type(CoursePage, LessonPage)
             .specific()
-            .search(query, operator="or")
+            .search(search_query_latin(query), operator="or")
         )
     paginator = Paginator(results, 10)
     try:
@@ -30,6 +38,17 @@ def search(request):
     except EmptyPage:
         page = paginator.page(paginator.num_pages)
     return render(request, "cms/search.html", {"query": query, "results": page})
+
+
+@require_POST
+def language_set(request):
+    """Django's set_language (a cookie, then back to the page), which also keeps the
+    choice on a signed-in person's account."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_save(user=request.user, language=language)
+    return response
 
 
 def healthz(request):

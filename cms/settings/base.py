@@ -11,6 +11,8 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +48,8 @@ INSTALLED_APPS = [
     "cms",
     "learning",
     "consultations",
+    "audit",
+    "videos",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -63,6 +67,8 @@ INSTALLED_APPS = [
     "django_filters",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "csp",
     "channels",
     "django_q",
     "django.contrib.auth",
@@ -74,15 +80,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.middleware.ContentSecurityPolicyMiddleware",
+    "cms.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "cms.transliteration.CyrillicPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffSessionMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -103,6 +114,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.site_links",
+                "accounts.context_processors.comfort",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -193,9 +206,49 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_FORMS = {
     "login": "accounts.forms.LoginForm",
     "signup": "accounts.forms.SignupForm",
+    "request_login_code": "accounts.otp.PhoneCodeRequestForm",
+    "confirm_login_code": "accounts.otp.PhoneCodeConfirmForm",
 }
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_SESSION_REMEMBER = None
+# Sign-in with a phone number and a code by SMS (accounts/otp.py, docs/sign-in.md):
+# 6 digits, valid 5 minutes, 5 tries. "Remember this phone" keeps the session for
+# KOMAK_REMEMBERED_PHONE_DAYS (never for staff). The SMS backend is a dotted path with
+# the interface of consultations.notifications; the default writes the code to the
+# server log, so production must set a real gateway.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 5 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
+ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"length": 6, "numeric": True, "dashed": False}
+ACCOUNT_LOGIN_BY_CODE_FORMAT = ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT
+KOMAK_SMS_BACKEND = os.environ.get(
+    "KOMAK_SMS_BACKEND", "consultations.notifications.LoggingSmsBackend"
+)
+KOMAK_REMEMBERED_PHONE_DAYS = int(os.environ.get("KOMAK_REMEMBERED_PHONE_DAYS", "90"))
+# Guessing passwords: after 5 failed sign-ins for one account, or 20 from one address
+# (rural mobile networks put many people behind one address), in 15 minutes, allauth
+# refuses further tries for the rest of the window. The cache holds the counts, so
+# with REDIS_URL every worker sees them. docs/security.md.
+# Asking for a phone code: 3 per number and 20 per address in 15 minutes, and 10 per
+# number in a day (the page says so), for known and unknown numbers alike.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "20/15m/ip,5/15m/key",
+    "request_login_code": "20/15m/ip,3/15m/key,10/d/key",
+}
+# Two factors for staff (accounts/middleware.py): an authenticator app (TOTP) and
+# recovery codes. No security keys yet (allauth's sign-in still imports fido2).
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Koʻmak"
+# One 30-second step either side: phones' clocks drift.
+MFA_TOTP_TOLERANCE = 1
+# Staff often have no e-mail address, and Ko'mak does not verify addresses.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+# Staff sessions end after this many idle seconds; learners keep Django's two weeks.
+STAFF_SESSION_IDLE_SECONDS = 15 * 60
+# Behind a reverse proxy, how many of them append to X-Forwarded-For: allauth takes
+# the client's address for its limits from there (0: REMOTE_ADDR, Daphne alone).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
@@ -204,11 +257,32 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "komak@localhos
 # Languages. The full set (uz-cyrl, kaa) arrives with the inclusion work; Uzbek in
 # Latin script is the default.
 LANGUAGE_CODE = "uz"
+# Uzbek in Latin script (the default) and in Cyrillic script, named like Django's
+# sr-latn; Karakalpak by its ISO 639-3 code, as ISO 639-1 has none.
 LANGUAGES = [
     ("uz", _("Uzbek")),
+    ("uz-cyrl", _("Uzbek (Cyrillic)")),
     ("ru", _("Russian")),
+    ("kaa", _("Karakalpak")),
     ("en", _("English")),
 ]
+LANG_INFO.update(
+    {
+        "uz-cyrl": {
+            "bidi": False,
+            "code": "uz-cyrl",
+            "name": "Uzbek (Cyrillic)",
+            "name_local": "Ўзбекча",
+            "fallback": ["uz"],
+        },
+        "kaa": {
+            "bidi": False,
+            "code": "kaa",
+            "name": "Karakalpak",
+            "name_local": "Qaraqalpaqsha",
+        },
+    }
+)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Tashkent"
 USE_I18N = True
@@ -241,6 +315,63 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [
     ("en", "English"),
 ]
 WAGTAIL_PASSWORD_RESET_ENABLED = True
+# The admin's own sign-in would skip the second factor: staff sign in through allauth.
+WAGTAILADMIN_LOGIN_URL = "account_login"
+WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+
+# Browser-side hardening (docs/security.md). Django's defaults already send
+# X-Content-Type-Options and Cross-Origin-Opener-Policy; production.py adds HSTS and
+# secure cookies.
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+
+def websocket_sources(hosts: list[str], schemes: tuple[str, ...]) -> list[str]:
+    """CSP sources for this site's WebSockets: `'self'` covers them in CSP 3, but not
+    in every browser still in use, so each allowed host is named (any port)."""
+    sources = []
+    for host in hosts:
+        if host == "*" or host.startswith("["):  # no IPv6 literals in CSP sources
+            continue
+        name = f"*{host}" if host.startswith(".") else host
+        sources += [f"{scheme}://{name}:*" for scheme in schemes]
+    return sources
+
+
+# No 'unsafe-inline' anywhere on the site; a script or style element that must be
+# inline carries the request's nonce (`{{ request.csp_nonce }}`). blob: is for media
+# and workers made by the video player (hls.js). /admin/ gets ADMIN_CSP_DIRECTIVES.
+CSP_DIRECTIVES = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", NONCE],
+    "style-src": ["'self'", NONCE],
+    "img-src": ["'self'"],
+    "font-src": ["'self'"],
+    "media-src": ["'self'", "blob:"],
+    "worker-src": ["'self'", "blob:"],
+    "connect-src": ["'self'", *websocket_sources(ALLOWED_HOSTS, ("ws", "wss"))],
+    "frame-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": CSP_DIRECTIVES}
+# The admin's policy differs only in images: previews of uploads are blob: and some
+# icons data:. Wagtail's own inline initialiser scripts get the nonce there
+# (cms/middleware.py); no 'unsafe-inline' for scripts or styles. No Gravatar: it
+# would send staff's hashed e-mail addresses to a third party.
+ADMIN_CSP_DIRECTIVES = {
+    **CSP_DIRECTIVES,
+    "img-src": ["'self'", "data:", "blob:"],
+}
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# Nor the admin's check for new Wagtail releases (a request to wagtail.org).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+ADMIN_CSP_PATH_PREFIX = "/admin/"
+# Camera and microphone only where a call needs them (cms/middleware.py): the call
+# page and the pre-call check; every other page denies them.
+MEDIA_CAPTURE_URL_NAMES = ("consultations_call", "consultations_precall")
 
 LOGGING = {
     "version": 1,
@@ -256,6 +387,15 @@ LOGGING = {
     },
 }
 KOMAK_DEMO_DATA_ALLOWED = True
+
+# Privacy (docs/privacy.md). Keys for encrypted fields, comma-separated Fernet keys,
+# the first encrypts and all decrypt; empty derives a key from SECRET_KEY, which only
+# dev and test may do (production.py refuses). The pseudonym key names people in the
+# audit trail; it must never change once records exist.
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+AUDIT_PSEUDONYM_KEY = os.environ.get("AUDIT_PSEUDONYM_KEY", "")
+# Consultation data older than this many days (after the session's end) is anonymised.
+CONSULTATION_RETENTION_DAYS = int(os.environ.get("CONSULTATION_RETENTION_DAYS", "1095"))
 
 # WebRTC: comma-separated STUN and TURN URLs for the call, and the secret shared with
 # coturn (`use-auth-secret`) for short-lived TURN credentials. See docs/signaling.md.

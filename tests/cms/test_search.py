@@ -48,3 +48,28 @@ class SearchTests:
         assert LessonPage.objects.live().count() == 2
         html = client.get(reverse("search"), {"q": "Kurslar"}).content.decode()
         assert uz("Nothing found. Try a shorter word, for example “telefon”.") in html
+
+
+class SearchInEitherScriptTests:
+    @pytest.fixture
+    def lesson(self):
+        _, lessons = course_create(title="Qoʻngʻiroq kursi")
+        lessons[0].title = "Oʻgʻlingizga qoʻngʻiroq qilish"
+        lessons[0].save_revision().publish()
+        return lessons[0]
+
+    @pytest.mark.parametrize(
+        "query",
+        [
+            "қўнғироқ",  # Cyrillic
+            "qo'ng'iroq",  # the ASCII apostrophe most people type
+            "qo‘ng‘iroq",  # U+2018
+            "qoʻngʻiroq",  # U+02BB, as the lessons are written
+            "Ўғлингизга",
+        ],
+    )
+    def test_finds_a_lesson_whichever_script_and_apostrophe(
+        self, client, lesson, query
+    ):
+        html = client.get(reverse("search"), {"q": query}).content.decode()
+        assert f'href="{lesson.url}"' in html

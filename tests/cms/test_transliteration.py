@@ -191,7 +191,7 @@ class HtmlToCyrillicTests:
 _LATIN_LEFT = re.compile(r"[A-Za-z\u2018\u2019\u02bb\u02bc'`]+")
 _ALLOWED = re.compile(
     r"(?:https?://|www\.)\S+|[\w.+-]+@[\w.-]+|\b[\w.-]+\.(?:uz|ru|com|net|info)\b\S*"
-    r"|\b(?:WhatsApp|Telegram|Android|Chrome|Windows|OneID|Wi-Fi|Google|QR|Win)\b"
+    r"|\b(?:WhatsApp|Telegram|Android|Chrome|Windows|OneID|Wi-Fi|Google|QR|Win)(?![A-Za-z])"
     r"|\w*\d\w*"
 )
 

@@ -1,13 +1,20 @@
 """Every page type in every interface language, in a real Chromium against a real
 Daphne: no axe-core violation of WCAG 2.2 AA, no sideways scrolling at 320 CSS px,
-and buttons, fields and menu links of at least 48 CSS px.
+and buttons, fields and menu links of at least 48 CSS px; in Uzbek also with the
+comfort settings on (24px text and high contrast).
 """
 
 import pytest
 from django.conf import settings
 
+from accounts.comfort import COOKIE_NAME as COMFORT_COOKIE
 from cms.demo_users import DEMO_PASSWORD
-from tests.support.axe import axe_violations, sideways_overflow, small_targets
+from tests.support.axe import (
+    axe_violations,
+    broken_references,
+    sideways_overflow,
+    small_targets,
+)
 from tests.support.bookings import joinable_booking_id
 
 pytestmark = pytest.mark.e2e
@@ -29,7 +36,11 @@ PAGES = [
     ("my learning", "learner", "/learning/my/"),
     ("lesson signed in", "learner", LESSON),
     ("profile", "learner", "/accounts/profile/"),
-    ("specialist directory", "client", "/consultations/book/specialist/?topic=loneliness"),
+    (
+        "specialist directory",
+        "client",
+        "/consultations/book/specialist/?topic=loneliness",
+    ),
     ("appointments", "client", "/consultations/appointments/"),
     ("pre-call check", "client", "/consultations/{booking}/check/"),
     ("call", "client", "/consultations/{booking}/call/"),
@@ -50,17 +61,32 @@ def booking(live_komak):
     return joinable_booking_id(live_komak)
 
 
+def comfort_choose(page, base_url: str, *, large: bool, high: bool) -> None:
+    page.goto(base_url + "/accounts/comfort/")
+    page.check(f"input[name=text_size][value={'large' if large else 'normal'}]")
+    page.check(f"input[name=contrast][value={'high' if high else 'normal'}]")
+    page.click(".comfort-form button[type=submit]")
+    page.wait_for_load_state("load")
+
+
 @pytest.fixture(scope="module")
 def signed_in_contexts(live_komak, chromium_browser):
-    """One browser context per person, signed in once, on a 320 CSS px wide phone."""
-    contexts = {}
+    """One browser context per person, signed in once, on a 320 CSS px wide phone.
 
-    def context_for(username: str | None, language: str):
-        key = (username, language)
+    Comfort settings come from a cookie for visitors and from the account for people
+    signed in; the demo accounts are set back to normal at the end, so that no other
+    test meets their larger text.
+    """
+    contexts, to_reset = {}, []
+
+    def context_for(username: str | None, language: str, comfort: str = ""):
+        key = (username, language, comfort)
         if key not in contexts:
             context = chromium_browser.new_context(
                 viewport={"width": 320, "height": 640},
-                bypass_csp=True,  # lets axe-core be injected; the app's CSP stays on
+                # Lets axe-core be injected; the CSP itself is checked in
+                # tests/security/test_csp_browser.py.
+                bypass_csp=True,
                 permissions=["camera", "microphone"],
             )
             context.add_cookies(
@@ -73,11 +99,21 @@ def signed_in_contexts(live_komak, chromium_browser):
                 ]
             )
             if username:
-                sign_in(context.new_page(), live_komak.url, username)
+                page = context.new_page()
+                sign_in(page, live_komak.url, username)
+                if comfort:
+                    comfort_choose(page, live_komak.url, large=True, high=True)
+                    to_reset.append(page)
+            elif comfort:
+                context.add_cookies(
+                    [{"name": COMFORT_COOKIE, "value": comfort, "url": live_komak.url}]
+                )
             contexts[key] = context
         return contexts[key]
 
     yield context_for
+    for page in to_reset:
+        comfort_choose(page, live_komak.url, large=False, high=False)
     for context in contexts.values():
         context.close()
 
@@ -87,7 +123,28 @@ def signed_in_contexts(live_komak, chromium_browser):
 def test_page_meets_wcag_22_aa(
     live_komak, signed_in_contexts, booking, language, name, username, path
 ):
-    page = signed_in_contexts(username, language).new_page()
+    check_page(signed_in_contexts(username, language), live_komak, booking, name, path)
+
+
+@pytest.mark.parametrize(("name", "username", "path"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_with_larger_text_and_high_contrast(
+    live_komak, signed_in_contexts, booking, name, username, path
+):
+    context = signed_in_contexts(username, "uz", "text-large.contrast-high")
+    check_page(context, live_komak, booking, name, path)
+    page = context.new_page()
+    try:
+        page.goto(live_komak.url + path.format(booking=booking))
+        assert (
+            page.evaluate("getComputedStyle(document.documentElement).fontSize")
+            == "24px"
+        )
+    finally:
+        page.close()
+
+
+def check_page(context, live_komak, booking, name, path):
+    page = context.new_page()
     try:
         response = page.goto(live_komak.url + path.format(booking=booking))
         assert response.status < 500
@@ -96,6 +153,7 @@ def test_page_meets_wcag_22_aa(
         page.wait_for_load_state("load")
         assert page.locator("html").get_attribute("lang"), "the page names its language"
         assert axe_violations(page) == []
+        assert broken_references(page) == []
         assert sideways_overflow(page) <= 0
         assert small_targets(page) == []
     finally:

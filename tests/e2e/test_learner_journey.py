@@ -23,6 +23,26 @@ VERDICTS = {
 LOCALE = "uz-UZ"
 
 
+# A learner of its own for each journey: the demo learner's progress is shared with
+# other browser tests on the same server, and a journey must start from nothing.
+NEW_LEARNER_CODE = """
+import secrets
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from cms.demo_users import DEMO_PASSWORD
+name = "journey" + secrets.token_hex(4)
+user = get_user_model().objects.create_user(
+    username=name, password=DEMO_PASSWORD, full_name="Sinov Oʻquvchi"
+)
+user.groups.add(Group.objects.get(name="Learner"))
+print(name)
+"""
+
+
+def new_learner(server) -> str:
+    return server.shell(NEW_LEARNER_CODE)
+
+
 def sign_in(page, base_url, username="learner"):
     page.goto(base_url + "/accounts/login/")
     page.fill("#id_login", username)
@@ -31,8 +51,9 @@ def sign_in(page, base_url, username="learner"):
     page.wait_for_url(base_url + "/")
 
 
-def journey(page, base_url, course_path):
-    sign_in(page, base_url)
+def journey(page, server, course_path):
+    base_url = server.url
+    sign_in(page, base_url, new_learner(server))
     page.goto(base_url + course_path)
     lesson_count = page.locator("ol.lesson-list li").count()
     page.get_by_role("link", name=uz("Start the course")).click()
@@ -83,7 +104,7 @@ class LearnerJourneyTests:
                 else None
             ),
         )
-        journey(page, live_komak.url, COURSE_PATH)
+        journey(page, live_komak, COURSE_PATH)
         # The script, not a form post, carried the answer and the completion.
         assert len(posts) >= 3
         context.close()
@@ -91,5 +112,5 @@ class LearnerJourneyTests:
     def test_without_javascript(self, live_komak, chromium_browser):
         context = chromium_browser.new_context(locale=LOCALE, java_script_enabled=False)
         page = context.new_page()
-        journey(page, live_komak.url, NO_JS_COURSE_PATH)
+        journey(page, live_komak, NO_JS_COURSE_PATH)
         context.close()

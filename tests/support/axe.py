@@ -69,3 +69,23 @@ SMALL_TARGETS = """
 def small_targets(page) -> list[str]:
     """Buttons, fields and navigation links smaller than 48×48 CSS px."""
     return page.evaluate(SMALL_TARGETS)
+
+
+BROKEN_REFERENCES = """
+() => {
+  const broken = [];
+  for (const attribute of ["aria-describedby", "aria-labelledby", "aria-controls"]) {
+    for (const element of document.querySelectorAll(`[${attribute}]`)) {
+      for (const id of element.getAttribute(attribute).split(/\\s+/).filter(Boolean)) {
+        if (!document.getElementById(id)) broken.push(`${attribute}=${id}`);
+      }
+    }
+  }
+  return broken;
+}
+"""
+
+
+def broken_references(page) -> list[str]:
+    """aria-describedby, -labelledby and -controls that point to no element."""
+    return page.evaluate(BROKEN_REFERENCES)

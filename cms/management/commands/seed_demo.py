@@ -16,13 +16,17 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.images.models import Image
 
+from accounts.mfa import totp_enrol
+from accounts.middleware import staff_needs_two_factors
 from cms.demo_content import COURSES
-from cms.demo_users import DEMO_PASSWORD, DEMO_USERS
+from cms.demo_users import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS
 from cms.setup import site_structure_ensure
 from consultations.demo import seed_consultations
+from learning.demo import seed_training
 from learning.events import EventIn
 from learning.models import CourseIndexPage, CoursePage, LessonPage
 from learning.services import progress_events_record
+from videos.demo import demo_video_ensure
 
 COVER_COLOURS = ["#0b5e4a", "#1d4e89", "#7a3e00", "#5b2a86", "#2f5d1e", "#8a1c3b"]
 DEMO_NAMESPACE = uuid.UUID("6f1c9a52-6d0e-4b6a-9a43-3f1d2c9b7e10")
@@ -82,9 +86,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             site_structure_ensure()
             users = self.seed_users()
+            self.seed_second_factors()
             seed_consultations(users)
             self.seed_courses()
             self.seed_progress(users["learner"])
+            seed_training(users)
+            _video, video_note = demo_video_ensure()
+        self.stdout.write(f"Lesson video: {video_note}.")
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
 
     def seed_users(self):
@@ -119,6 +127,14 @@ class Command(BaseCommand):
             admin.set_password(DEMO_PASSWORD)
             admin.save()
         return users
+
+    def seed_second_factors(self):
+        """Demo staff get the known authenticator key, so that demos can sign in
+        (`manage.py demo_totp` prints the current code; docs/security.md)."""
+        usernames = [spec["username"] for spec in DEMO_USERS] + ["admin"]
+        for user in get_user_model().objects.filter(username__in=usernames):
+            if staff_needs_two_factors(user):
+                totp_enrol(user=user, secret=DEMO_TOTP_SECRET)
 
     def seed_courses(self):
         index = CourseIndexPage.objects.first()

@@ -1,0 +1,54 @@
+// "Read aloud": the browser's own speech synthesis reads the lesson text, where it
+// has a voice for the page's language. Without such a voice the button stays hidden:
+// a voice for another language would read Uzbek words wrongly.
+const button = document.querySelector("[data-read-aloud]");
+
+function pageLanguage() {
+  return (document.documentElement.lang || "").toLowerCase();
+}
+
+function voiceForPage() {
+  const language = pageLanguage();
+  const primary = language.split("-")[0];
+  const voices = window.speechSynthesis.getVoices();
+  const tag = (voice) => voice.lang.toLowerCase().replace("_", "-");
+  return (
+    voices.find((voice) => tag(voice) === language) ||
+    voices.find((voice) => tag(voice).split("-")[0] === primary) ||
+    null
+  );
+}
+
+if (button && "speechSynthesis" in window) {
+  const target = document.querySelector(button.dataset.readAloud);
+  let reading = false;
+
+  const show = (nowReading) => {
+    reading = nowReading;
+    button.textContent = reading ? button.dataset.labelStop : button.dataset.labelStart;
+    button.setAttribute("aria-pressed", String(reading));
+  };
+  const offer = () => {
+    button.hidden = !target || !voiceForPage();
+  };
+
+  offer();
+  window.speechSynthesis.addEventListener("voiceschanged", offer);
+  button.addEventListener("click", () => {
+    if (reading) {
+      window.speechSynthesis.cancel();
+      show(false);
+      return;
+    }
+    const voice = voiceForPage();
+    if (!voice) return;
+    const utterance = new SpeechSynthesisUtterance(target.innerText);
+    utterance.voice = voice;
+    utterance.lang = voice.lang;
+    utterance.rate = 0.9; // a little slower than the default, for older listeners
+    utterance.addEventListener("end", () => show(false));
+    utterance.addEventListener("error", () => show(false));
+    show(true);
+    window.speechSynthesis.speak(utterance);
+  });
+}

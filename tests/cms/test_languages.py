@@ -1,0 +1,125 @@
+"""The five interface languages: the switch on every page, the choice kept in a
+cookie and on the account, and Uzbek in Cyrillic made from the Latin pages."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from cms.management.commands.cyrillic_catalog import transliterate_catalog
+from tests.factories import course_create, user_create
+
+pytestmark = pytest.mark.django_db
+
+LATIN_WORD = re.compile(r"[A-Za-z\u02bb\u02bc\u2018\u2019']{2,}")
+
+
+def visible_text(html: str) -> str:
+    html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
+    html = re.sub(r'(?s)<ul[^>]*translate="no".*?</ul>', " ", html)
+    return re.sub(r"(?s)<[^>]+>", " ", html)
+
+
+class LanguageSwitchTests:
+    def test_every_language_is_offered_on_every_page_by_its_own_name(self, client):
+        html = client.get(reverse("search")).content.decode()
+        for code, name in [
+            ("uz", "Oʻzbek tili"),
+            ("uz-cyrl", "Ўзбекча"),
+            ("ru", "Русский"),
+            ("kaa", "Qaraqalpaqsha"),
+            ("en", "English"),
+        ]:
+            assert re.search(
+                rf'name="language" value="{code}" lang="{code}"[^>]*>{name}<', html
+            ), code
+
+    def test_choosing_keeps_a_cookie_and_returns_to_the_page(self, client):
+        response = client.post(
+            reverse("language_set"), {"language": "ru", "next": "/search/?q=a"}
+        )
+        assert response.status_code == 302
+        assert response["Location"] == "/search/?q=a"
+        assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ru"
+        html = client.get(reverse("search")).content.decode()
+        assert '<html lang="ru"' in html
+
+    def test_the_choice_is_kept_on_the_account(self, client):
+        user = user_create()
+        client.force_login(user)
+        client.post(reverse("language_set"), {"language": "kaa", "next": "/"})
+        user.refresh_from_db()
+        assert user.preferred_language == "kaa"
+
+    def test_an_unknown_language_changes_nothing(self, client):
+        user = user_create()
+        client.force_login(user)
+        response = client.post(
+            reverse("language_set"), {"language": "xx", "next": "/search/"}
+        )
+        assert response.status_code == 302
+        assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
+        user.refresh_from_db()
+        assert user.preferred_language == "uz"
+
+    def test_never_sends_anyone_to_another_site(self, client):
+        response = client.post(
+            reverse("language_set"),
+            {"language": "en", "next": "https://evil.example/"},
+            HTTP_REFERER="https://evil.example/",
+        )
+        assert response["Location"] == "/"
+
+    def test_a_get_is_refused(self, client):
+        assert client.get(reverse("language_set")).status_code == 405
+
+
+class UzbekCyrillicTests:
+    @pytest.fixture
+    def cyrillic(self, client):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "uz-cyrl"
+        return client
+
+    def test_interface_and_content_are_in_cyrillic(self, cyrillic):
+        course, lessons = course_create(title="Qoʻngʻiroq qilishni oʻrganamiz")
+        html = cyrillic.get(course.url).content.decode()
+        assert '<html lang="uz-cyrl"' in html
+        assert "Қўнғироқ қилишни ўрганамиз" in html
+        leftover = LATIN_WORD.findall(visible_text(html))
+        assert leftover == []
+
+    def test_links_and_markup_stay_as_they_are(self, cyrillic):
+        course, lessons = course_create(title="Telefon")
+        html = cyrillic.get(course.url).content.decode()
+        assert f'href="{lessons[0].url}"' in html
+        assert 'class="site-header"' in html
+
+    def test_a_latin_reader_finds_the_way_back(self, cyrillic):
+        html = cyrillic.get(reverse("search")).content.decode()
+        assert re.search(r'value="uz" lang="uz"[^>]*>Oʻzbek tili<', html)
+
+
+class CyrillicCatalogTests:
+    def test_translations_change_and_the_rest_stays(self):
+        source = (
+            'msgid ""\n'
+            'msgstr ""\n'
+            '"Project-Id-Version: komak\\n"\n'
+            '"Language: uz\\n"\n'
+            '"Content-Type: text/plain; charset=UTF-8\\n"\n'
+            "\n"
+            "#: templates/x.html:1\n"
+            'msgid "%(done)s of %(total)s lessons done"\n'
+            'msgstr "%(done)s dan %(total)s ta dars "\n'
+            '"tugadi"\n'
+            "\n"
+            'msgid "Say \\"yes\\""\n'
+            'msgstr "\\"Ha\\" deng"\n'
+        )
+        written = transliterate_catalog(source)
+        assert "\\nLanguage: uz_Cyrl\\n" in written
+        assert 'msgid "%(done)s of %(total)s lessons done"' in written
+        assert 'msgstr "%(done)s дан %(total)s та дарс тугади"' in written
+        assert 'msgstr "\\"Ҳа\\" денг"' in written
+        assert "#: templates/x.html:1" in written
