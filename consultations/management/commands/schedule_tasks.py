@@ -6,7 +6,8 @@ command again updates them in place by name instead of adding duplicates.
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django_q.models import Schedule
+
+from cms.schedules import schedules_ensure
 
 SCHEDULES = [
     {
@@ -36,19 +37,6 @@ class Command(BaseCommand):
     help = "Create or update the scheduled tasks of consultations."
 
     def handle(self, *args, **options):
-        for spec in SCHEDULES:
-            _schedule, created = Schedule.objects.update_or_create(
-                name=spec["name"],
-                defaults={
-                    "func": spec["func"],
-                    "schedule_type": Schedule.MINUTES,
-                    "minutes": spec["minutes"],
-                    "repeats": -1,
-                },
-            )
-            verb = "Created" if created else "Updated"
-            self.stdout.write(
-                f"{verb} '{spec['name']}': every {spec['minutes']} minutes."
-            )
+        schedules_ensure(SCHEDULES, stdout=self.stdout)
         # Training programs keep their schedules in their own app.
         call_command("schedule_learning_tasks", stdout=self.stdout)
