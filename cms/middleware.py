@@ -17,7 +17,6 @@ ALWAYS_DENIED = (
     "payment",
     "usb",
     "serial",
-    "bluetooth",
     "hid",
     "midi",
     "magnetometer",

@@ -112,6 +112,7 @@ function connectSocket() {
 }
 
 async function onSignal(message) {
+  if (message.type !== "chat") console.debug("signal", message.type);
   switch (message.type) {
     case "welcome":
       iceServers = message.iceServers || [];
@@ -191,7 +192,18 @@ function createPeerConnection() {
   pc.addEventListener("track", ({ streams }) => {
     if (remoteVideo.srcObject !== streams[0]) remoteVideo.srcObject = streams[0];
   });
+  // What ICE does, for support staff reading the console (and for tests that fail).
+  pc.addEventListener("icegatheringstatechange", () => {
+    console.debug("ice gathering", pc.iceGatheringState);
+  });
+  pc.addEventListener("iceconnectionstatechange", () => {
+    console.debug("ice connection", pc.iceConnectionState);
+  });
+  pc.addEventListener("icecandidateerror", (event) => {
+    console.debug("ice candidate error", event.errorCode, event.errorText, event.url);
+  });
   pc.addEventListener("icecandidate", ({ candidate }) => {
+    if (candidate) console.debug("ice candidate", candidate.type, candidate.protocol);
     send({
       type: "ice",
       candidate: candidate ? candidate.candidate : null,
@@ -282,6 +294,7 @@ async function applyCandidate(message) {
 async function onAdmitted() {
   if (admitted) return;
   admitted = true;
+  console.debug("admitted; ice servers:", iceServers.length, "relay only:", relayOnly);
   waitingEl.hidden = true;
   say(T.connecting);
   await mediaReady;
