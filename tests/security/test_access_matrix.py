@@ -200,7 +200,9 @@ async def websocket_answer(path: str, cookie: bytes | None):
     connected, code = await socket.connect()
     if not connected:
         return code
-    if await socket.receive_nothing(timeout=0.3):
+    # A refused socket is closed after a database lookup, which on a busy machine can
+    # take longer than a moment: only a socket quiet for seconds counts as open.
+    if await socket.receive_nothing(timeout=3):
         output = {"type": "websocket.send"}  # open and quiet, as a ping socket is
     else:
         output = await socket.receive_output()
