@@ -719,6 +719,13 @@ class MediaPathOutageTests:
         except AssertionError:
             # What the two pages said is the only trace of a negotiation that stalled.
             print("\n".join(console))  # noqa: T201
+            for who, page in pages.items():
+                state = page.evaluate(
+                    "({admitted: komakCall.admitted, state: komakCall.connectionState,"
+                    " sockets: komakCall.socketOpens, status: document.querySelector("
+                    "'[role=status]')?.textContent})"
+                )
+                print(who, state)  # noqa: T201
             raise
         finally:
             for context in contexts:
