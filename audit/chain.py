@@ -57,6 +57,13 @@ def record_content(
     }
 
 
+def record_content_of(record, **changes) -> dict:
+    """The content of a stored record (anything with the CONTENT_FIELDS attributes),
+    with `changes` applied."""
+    fields = {name: getattr(record, name) for name in CONTENT_FIELDS}
+    return record_content(**{**fields, **changes})
+
+
 def chain_hash(*, previous_hash: str, content: dict) -> str:
     data = (previous_hash + canonical_json(content)).encode("utf-8")
     return hashlib.sha256(data).hexdigest()

@@ -3,7 +3,7 @@ or inserted."""
 
 from dataclasses import dataclass
 
-from .chain import chain_hash, record_content
+from .chain import chain_hash, record_content_of
 from .models import GENESIS_HASH, AuditChainHead, AuditCheckpoint, AuditRecord
 
 
@@ -32,20 +32,6 @@ class ChainReport:
     @property
     def ok(self) -> bool:
         return self.broken is None
-
-
-def _content(record: AuditRecord) -> dict:
-    return record_content(
-        sequence=record.sequence,
-        occurred_at=record.occurred_at,
-        actor_id=record.actor_id,
-        actor_pseudonym=record.actor_pseudonym,
-        action=record.action,
-        target_type=record.target_type,
-        target_id=record.target_id,
-        ip_address=record.ip_address,
-        detail=record.detail,
-    )
 
 
 def _record_id(sequence: int) -> int | None:
@@ -96,9 +82,9 @@ def audit_chain_verify(*, batch_size: int = 2000) -> ChainReport:
                     "(a record was removed, inserted or changed before it)",
                 ),
             )
-        if chain_hash(previous_hash=record.previous_hash, content=_content(record)) != (
-            record.hash
-        ):
+        content = record_content_of(record)
+        expected = chain_hash(previous_hash=record.previous_hash, content=content)
+        if expected != record.hash:
             return ChainReport(
                 count,
                 0,

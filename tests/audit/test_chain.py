@@ -8,7 +8,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from audit.chain import canonical_json, chain_hash, pseudonym, record_content
+from audit.chain import (
+    canonical_json,
+    chain_hash,
+    pseudonym,
+    record_content,
+    record_content_of,
+)
 from audit.models import GENESIS_HASH, AuditAction, AuditCheckpoint, AuditRecord
 from audit.selectors import audit_chain_verify
 from audit.services import audit_record
@@ -56,6 +62,30 @@ def verify_fails_at(sequence: int) -> str:
     message = str(caught.value)
     assert f"record #{sequence}" in message
     return message
+
+
+def forged_record_after(record) -> None:
+    """What a forger who knows the hash function writes: a sign-in numbered after
+    `record`, with a valid hash on it."""
+    sequence = record.sequence + 1
+    content = record_content(
+        sequence=sequence,
+        occurred_at=record.occurred_at,
+        actor_id=None,
+        actor_pseudonym="",
+        action="sign_in",
+        target_type="",
+        target_id="",
+        ip_address=None,
+        detail={},
+    )
+    AuditRecord.objects.create(
+        sequence=sequence,
+        occurred_at=record.occurred_at,
+        action="sign_in",
+        previous_hash=record.hash,
+        hash=chain_hash(previous_hash=record.hash, content=content),
+    )
 
 
 class AuditRecordTests:
@@ -165,24 +195,7 @@ class AuditVerifyTests:
         records = chain_of(4)
         victim = records[1]
         victim.refresh_from_db()
-        content = record_content(
-            **{
-                **{
-                    name: getattr(victim, name)
-                    for name in (
-                        "sequence",
-                        "occurred_at",
-                        "actor_id",
-                        "actor_pseudonym",
-                        "action",
-                        "target_type",
-                        "target_id",
-                        "ip_address",
-                    )
-                },
-                "detail": {"page": "forged"},
-            }
-        )
+        content = record_content_of(victim, detail={"page": "forged"})
         forged_hash = chain_hash(previous_hash=victim.previous_hash, content=content)
         raw_update(victim, detail=json.dumps({"page": "forged"}), hash=forged_hash)
         message = verify_fails_at(records[2].sequence)
@@ -207,47 +220,13 @@ class AuditVerifyTests:
         before = records[1]
         for record in reversed(records[2:]):
             raw_update(record, sequence=record.sequence + 1)
-        content = record_content(
-            sequence=before.sequence + 1,
-            occurred_at=before.occurred_at,
-            actor_id=None,
-            actor_pseudonym="",
-            action="sign_in",
-            target_type="",
-            target_id="",
-            ip_address=None,
-            detail={},
-        )
-        AuditRecord.objects.create(
-            sequence=before.sequence + 1,
-            occurred_at=before.occurred_at,
-            action="sign_in",
-            previous_hash=before.hash,
-            hash=chain_hash(previous_hash=before.hash, content=content),
-        )
+        forged_record_after(before)
         verify_fails_at(before.sequence + 2)
 
     def test_a_record_appended_behind_the_head_is_named(self):
         records = chain_of(2)
         last = records[-1]
-        content = record_content(
-            sequence=last.sequence + 1,
-            occurred_at=last.occurred_at,
-            actor_id=None,
-            actor_pseudonym="",
-            action="sign_in",
-            target_type="",
-            target_id="",
-            ip_address=None,
-            detail={},
-        )
-        AuditRecord.objects.create(
-            sequence=last.sequence + 1,
-            occurred_at=last.occurred_at,
-            action="sign_in",
-            previous_hash=last.hash,
-            hash=chain_hash(previous_hash=last.hash, content=content),
-        )
+        forged_record_after(last)
         message = verify_fails_at(last.sequence + 1)
         assert "inserted" in message
 
@@ -280,17 +259,7 @@ class DailyCheckTests:
         for record in records:
             record.refresh_from_db()
             record.detail = {"page": "rewritten"}
-            content = record_content(
-                sequence=record.sequence,
-                occurred_at=record.occurred_at,
-                actor_id=record.actor_id,
-                actor_pseudonym=record.actor_pseudonym,
-                action=record.action,
-                target_type=record.target_type,
-                target_id=record.target_id,
-                ip_address=record.ip_address,
-                detail=record.detail,
-            )
+            content = record_content_of(record)
             new_hash = chain_hash(previous_hash=previous, content=content)
             raw_update(
                 record,
