@@ -1,5 +1,5 @@
-"""allauth adapters: sign-up stays open to everyone; staff keep their second factor,
-which authenticator apps show by username."""
+"""allauth adapters: sign-up stays open to everyone; every code request is audited
+alike; staff keep their second factor, which authenticator apps show by username."""
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
@@ -48,6 +48,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_verification_code_sms(self, user, phone: str, code: str, **kwargs):
         from .otp import login_code_sms_send
 
+        code_request_record(phone)
         login_code_sms_send(user=user, code=code)
 
     def get_login_stages(self) -> list[str]:
@@ -60,7 +61,22 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_unknown_account_sms(self, phone: str, **kwargs) -> None:
         """No SMS to a number without an account: it would cost money and could be
-        used to pester strangers; the page looks the same either way."""
+        used to pester strangers; the page looks the same either way, and so does
+        the audit record."""
+        code_request_record(phone)
+
+
+def code_request_record(phone: str) -> None:
+    """Audit a code request the same way for a known and an unknown number."""
+    from allauth.core import context
+
+    from audit.models import AuditAction
+
+    from .services import phone_code_event_record
+
+    phone_code_event_record(
+        action=AuditAction.PHONE_CODE_REQUEST, phone=phone, request=context.request
+    )
 
 
 class MFAAdapter(DefaultMFAAdapter):

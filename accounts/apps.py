@@ -1,6 +1,7 @@
 """App configuration for people and roles."""
 
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,6 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the receivers)
+        from .checks import sms_backend_check
+
+        checks.register(sms_backend_check, checks.Tags.security, deploy=True)

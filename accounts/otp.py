@@ -11,14 +11,18 @@ staff member still gives the authenticator code after the SMS code. This module 
   development the code appears in the server log;
 - a phone field that takes an Uzbek number however it is written, and a code field
   for older people (big, numeric keypad, filled in from the SMS where the phone can);
-- "Remember this phone": a long session on a device the person trusts.
+- "Remember this phone": a long session on a device the person trusts;
+- audit records of every step, naming the number only by a keyed pseudonym
+  (`accounts.services.phone_code_event_record`; the receivers in accounts/signals.py).
 """
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ConfirmLoginCodeForm, RequestLoginCodeForm
 from allauth.account.stages import LoginByCodeStage
+from allauth.core import context
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,11 +33,15 @@ from django.utils.translation import gettext_lazy as _
 from consultations.notifications import Message, NotificationBackend
 
 from .phone import normalize_phone
+from .services import phone_code_refusal_record
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_SMS_BACKEND = "consultations.notifications.LoggingSmsBackend"
 SECONDS_PER_DAY = 24 * 60 * 60
+# Sends to a gateway on the network without holding up the page. Two threads: a
+# slow gateway delays codes, never pages.
+background_sender = ThreadPoolExecutor(max_workers=2, thread_name_prefix="komak-sms")
 
 
 def code_lifetime_minutes() -> int:
@@ -49,11 +57,14 @@ def sms_backend() -> NotificationBackend:
 
 
 def login_code_sms_send(*, user, code: str) -> bool:
-    """Send the sign-in `code` to the person's phone; returns whether it went out.
+    """Send the sign-in `code` to the person's phone; returns whether it went out
+    (or, for a gateway on the network, was handed to the background sender).
 
-    A failing gateway is logged, not raised: the person sees the same page as
-    always and can ask for a new code, and the page never shows whether the number
-    has an account.
+    A failing gateway is logged, not raised and not shown: the person sees the same
+    page as always and can ask for a new code, because a message about the SMS
+    would tell exactly the numbers with an account apart. A backend with
+    `network = True` (accounts/sms.py) sends from a background thread, so that a
+    known number's page does not wait for the gateway (docs/sign-in.md, "Timing").
     """
     text = gettext(
         "Koʻmak sign-in code: %(code)s. It works for %(minutes)d minutes. "
@@ -62,8 +73,20 @@ def login_code_sms_send(*, user, code: str) -> bool:
     message = Message(
         subject=gettext("Your Koʻmak sign-in code"), text=text, sms_text=text
     )
+    backend = sms_backend()
+    if getattr(backend, "network", False):
+        background_sender.submit(
+            sms_send_logged, backend=backend, user=user, message=message
+        )
+        return True
+    return sms_send_logged(backend=backend, user=user, message=message)
+
+
+def sms_send_logged(*, backend: NotificationBackend, user, message: Message) -> bool:
+    """`backend.send`, with any failure logged in full (never the text: it holds
+    the code) instead of raised."""
     try:
-        return sms_backend().send(user=user, message=message)
+        return backend.send(user=user, message=message)
     except Exception:  # a gateway may fail in any way
         logger.exception("The sign-in code SMS could not be sent")
         return False
@@ -113,6 +136,9 @@ class PhoneCodeRequestForm(RequestLoginCodeForm):
         except ValidationError as error:
             if error.code != "too_many_login_attempts":
                 raise
+            phone_code_refusal_record(
+                phone=self.cleaned_data.get("phone"), request=context.request
+            )
             raise ValidationError(
                 _(
                     "Too many codes were asked for this number or from this "

@@ -1,7 +1,9 @@
 """The two pages of sign-in by phone code, as thin subclasses of allauth's views.
 
 They add what allauth leaves unsaid, so that every failure is explained in plain
-words: an expired code, how many tries are left, what happens after the last one.
+words: an expired code, how many tries are left, what happens after the last one;
+and they audit what allauth sends no signal for (an expired code, a wrong code for a
+number without an account).
 allauth's own `account_request_login_code` and `account_confirm_login_code` URLs
 stay and use the same forms and templates; these are the ones Ko'mak links to.
 """
@@ -21,7 +23,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.generic.edit import FormView
 
+from audit.models import AuditAction
+
 from .otp import code_lifetime_minutes, remembered_phone_apply
+from .services import phone_code_event_record
 
 
 class PhoneCodeRequestView(RequestLoginCodeView):
@@ -49,6 +54,12 @@ class PhoneCodeConfirmView(ConfirmLoginCodeView):
                     self.say_expired(request)
                 return self.back_to_phone_page()
             if not LoginCodeVerificationProcess(stage=stage).is_valid():
+                if request.method == "POST":
+                    phone_code_event_record(
+                        action=AuditAction.PHONE_CODE_EXPIRED,
+                        phone=stage.state.get("phone"),
+                        request=request,
+                    )
                 clear_login(request)
                 self.say_expired(request)
                 return self.back_to_phone_page()
@@ -81,7 +92,18 @@ class PhoneCodeConfirmView(ConfirmLoginCodeView):
         if form.has_error("code", "required"):
             # An empty box is a slip of the finger, not a guess: no try is used.
             return FormView.form_invalid(self, form)
-        if self._process.record_invalid_attempt():
+        tries_remain = self._process.record_invalid_attempt()
+        if self._process.user is None:
+            # allauth's `login_code_rejected` (accounts/signals.py) speaks only for
+            # known numbers; an unknown one is recorded here, in the same words.
+            phone_code_event_record(
+                action=AuditAction.PHONE_CODE_WRONG
+                if tries_remain
+                else AuditAction.PHONE_CODE_TOO_MANY_TRIES,
+                phone=self._process.state.get("phone"),
+                request=self.request,
+            )
+        if tries_remain:
             tries_left = self._process.max_attempts - self._process.state.get(
                 "failed_attempts", 0
             )

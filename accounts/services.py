@@ -1,22 +1,30 @@
-"""Writes about people: profile changes, role grants, and a person's rights over
-their data (download everything, delete the account)."""
+"""Writes about people: profile changes, role grants, a person's rights over their
+data (download everything, delete the account), and the audit records of sign-in by
+phone code and of the second factor."""
 
 import io
 import zipfile
 
 from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from audit.chain import pseudonym
 from audit.models import AuditAction
-from audit.services import audit_record
+from audit.services import audit_record, request_ip
 
 from .models import User
+from .phone import normalize_phone
 from .roles import COORDINATOR, SPECIALIST, TRAINER
 from .selectors import user_personal_data_json
 
 # Kept when an account is deleted: the proof of what the person agreed to and when.
 DELETE_KEEP = {"consultations.consentrecord"}
 STAFF_ROLES = (TRAINER, COORDINATOR, SPECIALIST)
+# A refused code request is recorded at most this often per address: refusals come
+# as fast as anyone can send them, and the trail is never pruned.
+CODE_REFUSAL_RECORD_SECONDS = 60
 EXPORT_README = """Koʻmak: everything we hold about you
 (siz haqingizdagi barcha maʼlumot)
 
@@ -160,3 +168,71 @@ def user_language_save(*, user: User, language: str) -> None:
     """Keep the interface language a person chose, so it follows them."""
     user.preferred_language = language
     user.save(update_fields=["preferred_language"])
+
+
+# --- Sign-in steps in the audit trail -------------------------------------------------
+
+
+def phone_pseudonym(phone: str | None) -> str:
+    """The audit trail's name for a phone number: a keyed HMAC of its canonical form
+    (audit.chain.pseudonym), so a coordinator can link the records of one number
+    however it was typed, and nobody can read the number back without the key."""
+    if not phone:
+        return ""
+    try:
+        phone = normalize_phone(phone)
+    except ValidationError:
+        phone = phone.strip()
+    return pseudonym("phone", phone)
+
+
+def phone_code_event_record(
+    *, action: str, phone: str | None, request=None, user=None
+) -> None:
+    """One step of a sign-in by phone code. The number only as its pseudonym, the
+    code never. Asking, typing a wrong or expired code and running out of tries are
+    recorded without a person, whether the number has an account or not, so the
+    trail reads the same for both; `user` is for the accepted code."""
+    audit_record(
+        actor=user,
+        action=action,
+        target=user,
+        request=request,
+        detail={"phone_pseudonym": phone_pseudonym(phone)},
+    )
+
+
+def phone_code_refusal_record(*, phone: str | None, request) -> bool:
+    """A code request refused by the limits, recorded at most once per address in
+    `CODE_REFUSAL_RECORD_SECONDS` (the cache, shared by every worker, remembers);
+    returns whether it was recorded."""
+    key = f"audit:phone-code-refused:{request_ip(request)}"
+    if not cache.add(key, True, CODE_REFUSAL_RECORD_SECONDS):
+        return False
+    phone_code_event_record(
+        action=AuditAction.PHONE_CODE_RATE_LIMITED, phone=phone, request=request
+    )
+    return True
+
+
+def second_factor_event_record(
+    *,
+    user: User,
+    passed: bool,
+    authenticator_type: str,
+    request=None,
+    reauthentication: bool = False,
+) -> None:
+    """An authenticator app's (or recovery) code accepted or refused. A refused one
+    names the account in `target` only: the password was right, the person is not
+    proven."""
+    audit_record(
+        actor=user if passed else None,
+        action=AuditAction.MFA_SIGN_IN if passed else AuditAction.MFA_SIGN_IN_FAILED,
+        target=user,
+        request=request,
+        detail={
+            "authenticator": authenticator_type,
+            "reauthentication": reauthentication,
+        },
+    )

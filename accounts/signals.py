@@ -1,10 +1,22 @@
-"""Signal receivers of the accounts app."""
+"""Signal receivers of the accounts app: comfort settings carried into the account,
+and the audit records of allauth's sign-in steps (a phone code accepted or refused,
+an authenticator code accepted or refused)."""
 
+from allauth.account.signals import authentication_step_completed, login_code_rejected
+from allauth.mfa.signals import authentication_failed, authenticator_used
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from audit.models import AuditAction
+
 from .comfort import COOKIE_NAME, Comfort
-from .services import user_comfort_save
+from .services import (
+    phone_code_event_record,
+    second_factor_event_record,
+    user_comfort_save,
+)
+
+PHONE_CODE_METHOD = "code"  # allauth's name for a sign-in by code
 
 
 @receiver(user_logged_in, dispatch_uid="accounts.comfort_from_device")
@@ -16,3 +28,57 @@ def comfort_from_device(sender, request, user, **kwargs):
     chosen = Comfort.from_cookie(request.COOKIES.get(COOKIE_NAME))
     if not chosen.is_default() and Comfort.from_user(user).is_default():
         user_comfort_save(user=user, comfort=chosen)
+
+
+@receiver(authentication_step_completed, dispatch_uid="accounts.audit_code_accepted")
+def audit_code_accepted(sender, request, user, method, **kwargs):
+    """The code from the SMS was right (for staff the authenticator code follows;
+    the `sign_in` record comes when the whole sign-in is done)."""
+    if method != PHONE_CODE_METHOD or not kwargs.get("phone"):
+        return
+    phone_code_event_record(
+        action=AuditAction.PHONE_CODE_SIGN_IN,
+        phone=kwargs["phone"],
+        request=request,
+        user=user,
+    )
+
+
+@receiver(login_code_rejected, dispatch_uid="accounts.audit_code_rejected")
+def audit_code_rejected(sender, request, user, last_attempt, **kwargs):
+    """A wrong code for a number with an account, on any of the code pages; the
+    same record as for a number without one (accounts/otp_views.py), so without the
+    person."""
+    phone_code_event_record(
+        action=AuditAction.PHONE_CODE_TOO_MANY_TRIES
+        if last_attempt
+        else AuditAction.PHONE_CODE_WRONG,
+        phone=user.phone_number,
+        request=request,
+    )
+
+
+@receiver(authenticator_used, dispatch_uid="accounts.audit_second_factor_passed")
+def audit_second_factor_passed(
+    sender, request, user, authenticator, reauthenticated=False, **kwargs
+):
+    second_factor_event_record(
+        user=user,
+        passed=True,
+        authenticator_type=authenticator.type,
+        request=request,
+        reauthentication=bool(reauthenticated),
+    )
+
+
+@receiver(authentication_failed, dispatch_uid="accounts.audit_second_factor_failed")
+def audit_second_factor_failed(
+    sender, request, user, authenticator, reauthentication=False, **kwargs
+):
+    second_factor_event_record(
+        user=user,
+        passed=False,
+        authenticator_type=authenticator.type,
+        request=request,
+        reauthentication=bool(reauthentication),
+    )

@@ -21,6 +21,20 @@ class AuditAction(models.TextChoices):
     SIGN_IN = "sign_in", _("Signed in")
     SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
     SIGN_OUT = "sign_out", _("Signed out")
+    PHONE_CODE_REQUEST = "phone_code_request", _("Sign-in code asked for")
+    PHONE_CODE_RATE_LIMITED = (
+        "phone_code_rate_limited",
+        _("Sign-in code refused: too many asked for"),
+    )
+    PHONE_CODE_WRONG = "phone_code_wrong", _("Wrong sign-in code typed")
+    PHONE_CODE_EXPIRED = "phone_code_expired", _("Expired sign-in code typed")
+    PHONE_CODE_TOO_MANY_TRIES = (
+        "phone_code_too_many_tries",
+        _("Sign-in code ended after too many wrong tries"),
+    )
+    PHONE_CODE_SIGN_IN = "phone_code_sign_in", _("Sign-in code accepted")
+    MFA_SIGN_IN = "mfa_sign_in", _("Authenticator code accepted")
+    MFA_SIGN_IN_FAILED = "mfa_sign_in_failed", _("Wrong authenticator code")
     ACCESS_DENIED = "access_denied", _("Access refused")
     BOOKING_CREATE = "booking_create", _("Booking made")
     BOOKING_CANCEL = "booking_cancel", _("Booking cancelled")
@@ -36,6 +50,10 @@ class AuditAction(models.TextChoices):
     CALL_LEAVE = "call_leave", _("Left a call")
     CALL_ADMIT = "call_admit", _("Admitted the client")
     CALL_END = "call_end", _("Ended a call")
+    CALL_PROTOCOL_CLOSE = (
+        "call_protocol_close",
+        _("Call connection closed for a broken rule"),
+    )
     CONSENT_ACCEPT = "consent_accept", _("Consent given")
     CONSENT_WITHDRAW = "consent_withdraw", _("Consent withdrawn")
     USER_CHANGE = "user_change", _("User changed by staff")

@@ -30,16 +30,34 @@ def group_name(booking_id: int) -> str:
     return f"consultation.{booking_id}"
 
 
+# Why a socket was refused, for the audit record (never told to the browser).
+REFUSED_SIGNED_OUT = "signed_out"  # also a staff session without its second factor
+REFUSED_NOT_PARTICIPANT = "not_participant"  # no such booking, or not theirs
+REFUSED_NOT_OPEN = "not_open"  # too early, too late, cancelled or over
+REFUSED_NO_CONSENT = "no_consent"
+
+
+def call_access_checked(*, booking_id: int, user) -> tuple[tuple | None, str]:
+    """((booking, role), "") if `user` may be in this booking's call now, else
+    (None, why not)."""
+    if user is None or not user.is_authenticated:
+        return None, REFUSED_SIGNED_OUT
+    booking = selectors.booking_for_participant(booking_id=booking_id, user=user)
+    if booking is None:
+        return None, REFUSED_NOT_PARTICIPANT
+    if not booking.is_joinable():
+        return None, REFUSED_NOT_OPEN
+    if booking.specialist.user_id == user.pk:
+        return (booking, SPECIALIST), ""
+    if not selectors.consent_given(user=user):
+        return None, REFUSED_NO_CONSENT
+    return (booking, CLIENT), ""
+
+
 def call_access(*, booking_id: int, user):
     """(booking, role) if `user` may be in this booking's call now, else None."""
-    booking = selectors.booking_for_participant(booking_id=booking_id, user=user)
-    if booking is None or not booking.is_joinable():
-        return None
-    if booking.specialist.user_id == user.pk:
-        return booking, SPECIALIST
-    if not selectors.consent_given(user=user):
-        return None
-    return booking, CLIENT
+    access, _reason = call_access_checked(booking_id=booking_id, user=user)
+    return access
 
 
 class ConsultationConsumer(AsyncJsonWebsocketConsumer):
@@ -67,6 +85,7 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
     role = None
     admitted = False
     closing = False
+    protocol_error = ""  # the error code of a close for a broken rule
 
     async def connect(self):
         self.booking_id = self.scope["url_route"]["kwargs"]["booking_id"]
@@ -75,14 +94,23 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
         # handshake; nothing is sent before the close, so a stranger learns nothing.
         await self.accept()
         user = self.scope.get("user")
-        access = None
         if user is not None and user.is_authenticated:
-            access = await database_sync_to_async(call_access)(
+            access, reason = await database_sync_to_async(call_access_checked)(
                 booking_id=self.booking_id, user=user
             )
+        else:
+            access, reason = None, REFUSED_SIGNED_OUT
         if access is None:
-            if user is not None and user.is_authenticated:
-                await self.audit(AuditAction.ACCESS_DENIED)
+            # Recorded before the close, so that the record exists once the
+            # browser knows it was refused.
+            await self.audit(
+                AuditAction.ACCESS_DENIED,
+                detail={
+                    "path": self.scope.get("path", ""),
+                    "close_code": CLOSE_NOT_ALLOWED,
+                    "reason": reason,
+                },
+            )
             await self.close_with(CLOSE_NOT_ALLOWED)
             return
         booking, self.role = access
@@ -107,7 +135,13 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.channel_layer.group_discard(self.room, self.channel_name)
         await self.to_others({"type": "peer", "event": "left", "role": self.role})
-        await self.audit(AuditAction.CALL_LEAVE)
+        if self.protocol_error:
+            await self.audit(
+                AuditAction.CALL_PROTOCOL_CLOSE,
+                detail={"close_code": CLOSE_INVALID, "error": self.protocol_error},
+            )
+        else:
+            await self.audit(AuditAction.CALL_LEAVE)
 
     async def websocket_receive(self, message):
         # The raw frame, text or binary, goes to `receive` as it came; the base class
@@ -129,6 +163,10 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
                 error.code,
             )
             await self.send_json(error.as_frame())
+            # Recorded once, in place of this socket's leave (`disconnect`): later
+            # frames are not read, so a flood of bad frames costs no more writes
+            # than a socket that leaves.
+            self.protocol_error = error.code
             await self.close_with(CLOSE_INVALID)
             return
         await getattr(self, f"on_{message['type']}")(message)
@@ -204,14 +242,16 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
     async def on_ping(self, message):
         await self.send_json({"type": "pong"})
 
-    async def audit(self, action: str):
-        """An audit record of this person's join, leave, admission or end."""
+    async def audit(self, action: str, detail: dict | None = None):
+        """An audit record of this socket: a refusal, join, leave, admission, end
+        or a close for a broken rule. Signed out: no person, the address only."""
         client = self.scope.get("client") or (None,)
         await database_sync_to_async(services.call_event_record)(
             booking_id=self.booking_id,
-            user=self.scope["user"],
+            user=self.scope.get("user"),
             action=action,
             ip=client[0],
+            detail=detail,
         )
 
     # --- The room ------------------------------------------------------------------

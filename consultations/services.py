@@ -273,14 +273,21 @@ def booking_mark_no_show(*, booking: Booking, by_user=None, request=None) -> Boo
 
 
 def call_event_record(
-    *, booking_id: int, user, action: str, ip: str | None = None
+    *,
+    booking_id: int,
+    user,
+    action: str,
+    ip: str | None = None,
+    detail: dict | None = None,
 ) -> None:
-    """A join, leave, admission or end of a call, from the signaling consumer."""
+    """A refused socket, a join, leave, admission or end of a call, or a close for
+    a broken protocol rule, from the signaling consumer."""
     audit_record(
         actor=user,
         action=action,
         target=("consultations.booking", booking_id),
         ip=ip,
+        detail=detail,
     )
 
 
