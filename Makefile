@@ -50,6 +50,7 @@ audit: install-dev
 
 bench: install-dev
 	$(BIN)/python bench/run.py
+	$(BIN)/python -m bench.compare_learner_pages
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3

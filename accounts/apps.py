@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401  (connects the receivers)
-        from .checks import sms_backend_check
+        from .checks import notification_backends_check, sms_backend_check
 
         checks.register(sms_backend_check, checks.Tags.security, deploy=True)
+        checks.register(notification_backends_check, checks.Tags.security, deploy=True)

@@ -1,5 +1,5 @@
-"""System checks of the accounts app: a production site must send sign-in codes
-through a real SMS gateway, not write them to the log."""
+"""System checks of the accounts app: a production site must send sign-in codes and
+reminders through a real SMS gateway, not write them (and phone numbers) to the log."""
 
 from django.conf import settings
 from django.core import checks
@@ -50,3 +50,37 @@ def sms_backend_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
             )
         ]
     return []
+
+
+def notification_backends_check(
+    app_configs=None, **kwargs
+) -> list[checks.CheckMessage]:
+    """Registered with `deploy=True` (apps.py): reminders must not go to the log."""
+    if settings.DEBUG:
+        return []
+    errors = []
+    for path in getattr(settings, "KOMAK_NOTIFICATION_BACKENDS", []):
+        try:
+            backend = import_string(path)
+        except ImportError:
+            errors.append(
+                checks.Error(
+                    f"KOMAK_NOTIFICATION_BACKENDS: {path!r} cannot be imported.",
+                    id="accounts.E004",
+                )
+            )
+            continue
+        if isinstance(backend, type) and issubclass(backend, LoggingSmsBackend):
+            errors.append(
+                checks.Error(
+                    "KOMAK_NOTIFICATION_BACKENDS writes reminders and phone numbers "
+                    "to the log.",
+                    hint=(
+                        "Set KOMAK_NOTIFICATION_BACKENDS=consultations."
+                        "notifications.EmailBackend,accounts.sms.EskizSmsBackend "
+                        "(docs/deployment.md)."
+                    ),
+                    id="accounts.E005",
+                )
+            )
+    return errors

@@ -20,9 +20,9 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from tests.support.live import CHROMIUM_ARGS, LiveServer
 
-COURSE_LIST = "/kurslar/"
+COURSE_LIST = "/uz/kurslar/"
 BASELINE = "/admin/password_reset/"
-LOGIN = "/accounts/login/"
+LOGIN = "/uz/accounts/login/"
 LEARNER = "learner"
 LEARNER_PASSWORD = "komak-demo-2026"  # noqa: S105 - the seeded demo account
 
@@ -193,7 +193,7 @@ def sign_in(browser: Browser, base: str) -> dict:
         page.fill("#id_password", LEARNER_PASSWORD)
         with page.expect_navigation():
             page.press("#id_password", "Enter")
-        page.goto(base + "/learning/my/")
+        page.goto(base + "/uz/learning/my/")
         if urlsplit(page.url).path.startswith(LOGIN):
             raise RuntimeError(f"could not sign in as {LEARNER!r}")
         return context.storage_state()

@@ -35,7 +35,7 @@ from videos.samples import moving_pattern_write
 from videos.transcode import AUDIO_RUNG, VIDEO_RUNGS, ladder_build
 
 CLIP_SECONDS = 120
-LESSON = "/kurslar/oila-bilan-videoqongiroq/tayyorgarlik/"
+LESSON = "/uz/kurslar/oila-bilan-videoqongiroq/tayyorgarlik/"
 LEARNER_PASSWORD = "komak-demo-2026"  # noqa: S105 - the seeded demo account
 GOAL_PLAY_MS = 6000
 RUNS = 3
@@ -303,7 +303,7 @@ def play_on_slow_3g() -> None:
             )
             context = browser.new_context(locale="uz-UZ")
             page = context.new_page()
-            page.goto(server.url + "/accounts/login/")
+            page.goto(server.url + "/uz/accounts/login/")
             page.fill("#id_login", "learner")
             page.fill("#id_password", LEARNER_PASSWORD)
             page.click("form.form button[type=submit]")

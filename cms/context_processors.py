@@ -1,6 +1,7 @@
 """Links every page's header needs, cached so that they cost no query per request."""
 
 from django.core.cache import cache
+from django.utils.translation import get_language
 
 COURSE_INDEX_URL_KEY = "komak:course-index-url"
 
@@ -12,8 +13,9 @@ def site_links(request):
         index = course_index_get()
         return index.url if index else "/"
 
+    # Each language has its own address for the course list (/uz/kurslar/, ...).
     return {
         "course_index_url": cache.get_or_set(
-            COURSE_INDEX_URL_KEY, course_index_url, 300
+            f"{COURSE_INDEX_URL_KEY}:{get_language()}", course_index_url, 300
         )
     }

@@ -14,6 +14,7 @@ from wagtail.models import (
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
+    Locale,
     Page,
     Site,
     Workflow,
@@ -24,6 +25,9 @@ from wagtail.models import (
 from accounts.roles import ALL_ROLES, COORDINATOR, TRAINER
 from learning.permissions import training_permissions_ensure
 
+# Content languages other than Uzbek, each synchronised from Uzbek by wagtail-localize:
+# it keeps an alias of every Uzbek page there until a trainer translates the page.
+SYNCED_LANGUAGES = ("ru", "kaa", "en")
 WORKFLOW_NAME = "Coordinator approval"
 HOME_TITLE = "Koʻmak"
 COURSES_TITLE = "Kurslar"
@@ -39,11 +43,29 @@ def _permission(app_label: str, codename: str) -> Permission:
         raise LookupError(f"{app_label}.{codename}") from None
 
 
+def submit_translation_permission_ensure() -> Permission:
+    """wagtail-localize's "Can submit translations". Its migration makes it, on a
+    content type of no model, so a flushed test database has lost it: make it again."""
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type, _ = ContentType.objects.get_or_create(
+        app_label="wagtail_localize", model="translation"
+    )
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type,
+        codename="submit_translation",
+        defaults={"name": "Can submit translations"},
+    )
+    return permission
+
+
 def roles_ensure() -> dict[str, Group]:
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ALL_ROLES}
     admin_access = _permission("wagtailadmin", "access_admin")
+    # Trainers and coordinators translate courses (wagtail-localize's "Translate").
+    translate = submit_translation_permission_ensure()
     for role in (TRAINER, COORDINATOR):
-        groups[role].permissions.add(admin_access)
+        groups[role].permissions.add(admin_access, translate)
     # Coordinators keep the list of specialists, their hours and the consent terms.
     for model in ("specialistprofile", "weeklyhours", "timeoff", "consentterms"):
         for action in ("add", "change", "delete", "view"):
@@ -71,7 +93,7 @@ def roles_ensure() -> dict[str, Group]:
 def home_page_ensure():
     from cms.models import HomePage
 
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale=Locale.get_default()).first()
     if home is None:
         root = Page.get_first_root_node()
         # Wagtail's first migration leaves a plain "Welcome" page with the slug "home"
@@ -155,13 +177,39 @@ def workflow_ensure(groups: dict[str, Group], *, home) -> Workflow:
     return workflow
 
 
+def locales_ensure(*, source_language: str) -> None:
+    """A locale for every content language, synchronised from Uzbek.
+
+    Saving a new synchronisation makes the aliases of the pages that exist already
+    (wagtail-localize runs the tree sync on save); pages added later in the admin
+    get theirs when they are created, and `manage.py sync_locale_trees` catches up
+    with pages made by code.
+    """
+    from wagtail_localize.models import LocaleSynchronization
+
+    source, _ = Locale.objects.get_or_create(language_code=source_language)
+    for language in SYNCED_LANGUAGES:
+        locale, _ = Locale.objects.get_or_create(language_code=language)
+        if not LocaleSynchronization.objects.filter(locale=locale).exists():
+            LocaleSynchronization.objects.create(locale=locale, sync_from=source)
+
+
 @transaction.atomic
 def site_structure_ensure():
+    from django.conf import settings
+
     groups = roles_ensure()
     home = home_page_ensure()
     course_index = course_index_ensure(home)
-    page_permissions_ensure(groups, home=home, course_index=course_index)
-    workflow_ensure(groups, home=home)
+    locales_ensure(source_language=settings.LANGUAGE_CODE)
+    # Each language has its own tree: trainers translate into it, coordinators
+    # approve what is published there.
+    for language_home in home.get_translations(inclusive=True):
+        language_index = course_index.get_translation_or_none(language_home.locale)
+        page_permissions_ensure(
+            groups, home=language_home, course_index=language_index or course_index
+        )
+        workflow_ensure(groups, home=language_home)
     return home
 
 

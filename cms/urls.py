@@ -1,8 +1,13 @@
-"""Root URL configuration: accounts, learning, consultations, search, admin, then
-Wagtail pages.
+"""Root URL configuration.
+
+Every page a person reads carries its language: /uz/, /uz-cyrl/, /ru/, /kaa/, /en/
+(`i18n_patterns`; a path without one is redirected to the reader's language). The
+admin, uploaded files, video segments, the language switch and the health check have
+no prefix: they are not pages in a language.
 """
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -17,13 +22,7 @@ from . import views
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path("accounts/", include("allauth.urls")),
-    path("accounts/", include("accounts.urls")),
-    path("learning/", include(learning_urls)),
-    path("certificates/", include(learning_urls.certificate_urlpatterns)),
-    path("consultations/", include(consultations_urls)),
     path("videos/", include(videos_urls)),
-    path("search/", views.search, name="search"),
     path("language/", views.language_set, name="language_set"),
     path("healthz", views.healthz, name="healthz"),
 ]
@@ -33,4 +32,12 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("accounts.urls")),
+    path("learning/", include(learning_urls)),
+    path("certificates/", include(learning_urls.certificate_urlpatterns)),
+    path("consultations/", include(consultations_urls)),
+    path("search/", views.search, name="search"),
+    path("", include(wagtail_urls)),
+)

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from accounts.services import user_language_save
 from learning.models import CoursePage, LessonPage
@@ -22,13 +22,18 @@ def search(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     results = Page.objects.none()
     if query:
-        # Lessons are written in Latin; a query in Cyrillic finds them too.
+        # Uzbek lessons are written in Latin: a query in Cyrillic script finds them
+        # too, and, in Russian, still finds Russian pages as typed. Each language
+        # version of a page is a page of its own: search the reader's.
+        latin = search_query_latin(query)
+        terms = query if latin == query else f"{query} {latin}"
         results = (
             Page.objects.live()
             .public()
+            .filter(locale=Locale.get_active())
             .type(CoursePage, LessonPage)
             .specific()
-            .search(search_query_latin(query), operator="or")
+            .search(terms, operator="or")
         )
     paginator = Paginator(results, 10)
     try:

@@ -44,7 +44,7 @@ def _reminder_message(booking: Booking, *, kind: str) -> Message:
             "date": formats.date_format(local, "j F"),
             "time": formats.time_format(local, "H:i"),
             "appointments": _site_url(reverse("consultations_appointments")),
-            "check": _site_url(f"/consultations/{booking.pk}/check/"),
+            "check": _site_url(reverse("consultations_precall", args=[booking.pk])),
         }
         # SMS texts say "Komak" in plain Latin letters: the modifier letter in
         # "Koʻmak" would switch the SMS to UCS-2 and halve its length.

@@ -12,6 +12,7 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -285,8 +286,12 @@ def seed_training(users: dict) -> None:
     """Programs, cohorts and progress; `users` are the demo people by username."""
     now = timezone.now()
     today = timezone.localdate()
-    online = CoursePage.objects.get(slug=ONLINE_COURSE)
-    privacy = CoursePage.objects.get(slug=PRIVACY_COURSE)
+    online = CoursePage.objects.get(
+        slug=ONLINE_COURSE, locale__language_code=settings.LANGUAGE_CODE
+    )
+    privacy = CoursePage.objects.get(
+        slug=PRIVACY_COURSE, locale__language_code=settings.LANGUAGE_CODE
+    )
     for course in (online, privacy):
         _bank_ensure(course)
     online.refresh_from_db()

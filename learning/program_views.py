@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cms.languages import path_without_language
+
 from .models import AssessmentAttempt, CoursePage, ProgramCourse
 from .program_selectors import (
     certificate_get,
@@ -257,8 +259,10 @@ def certificate_download(request, code: str):
     # would otherwise pay at start-up for a page few people open.
     from .certificate_pdf import certificate_pdf
 
+    # The paper is in Uzbek and Russian: its address has no language, and opens in
+    # the reader's.
     verify_url = request.build_absolute_uri(
-        reverse("certificate_verify", args=[certificate.code])
+        path_without_language(reverse("certificate_verify", args=[certificate.code]))
     )
     response = HttpResponse(
         certificate_pdf(certificate=certificate, verify_url=verify_url),

@@ -2,7 +2,11 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Count, Max, Q
+from wagtail.models import Locale, Page
+
+from cms.languages import locale_id_of
 
 from .answers import answer_check
 from .models import (
@@ -14,11 +18,38 @@ from .models import (
 )
 
 
+def page_source_get(page: Page) -> Page:
+    """The Uzbek page that a translated page (or its alias) was made from.
+
+    Progress, answers and program completion belong to the Uzbek page, so a learner
+    who changes language mid-course keeps every step: the lessons of the Russian
+    version count what was done in the Uzbek one, and the other way round.
+    """
+    source_language = settings.LANGUAGE_CODE
+    if page.locale_id == locale_id_of(source_language):
+        return page
+    source = (
+        type(page)
+        .objects.filter(
+            translation_key=page.translation_key,
+            locale__language_code=source_language,
+        )
+        .first()
+    )
+    return source or page
+
+
 @dataclass
 class CourseProgress:
+    """A course in the reader's language and what the learner finished of it.
+
+    `completed_keys` holds Wagtail translation keys, which a lesson shares with its
+    translations: progress is kept on the Uzbek lessons and shown on any version.
+    """
+
     course: CoursePage
     lessons: list[LessonPage]
-    completed_ids: set[int]
+    completed_keys: set
     last_activity_at: object = None
 
     @property
@@ -27,7 +58,11 @@ class CourseProgress:
 
     @property
     def done(self) -> int:
-        return sum(1 for lesson in self.lessons if lesson.pk in self.completed_ids)
+        return sum(
+            1
+            for lesson in self.lessons
+            if lesson.translation_key in self.completed_keys
+        )
 
     @property
     def percent(self) -> int:
@@ -44,21 +79,34 @@ class CourseProgress:
     @property
     def next_lesson(self) -> LessonPage | None:
         for lesson in self.lessons:
-            if lesson.pk not in self.completed_ids:
+            if lesson.translation_key not in self.completed_keys:
                 return lesson
         return None
 
     def lesson_rows(self) -> list[tuple[LessonPage, bool]]:
-        return [(lesson, lesson.pk in self.completed_ids) for lesson in self.lessons]
+        return [
+            (lesson, lesson.translation_key in self.completed_keys)
+            for lesson in self.lessons
+        ]
 
 
 def course_index_get() -> CourseIndexPage | None:
-    return CourseIndexPage.objects.live().public().first()
+    """The course list in the reader's language (Uzbek where there is none)."""
+    indexes = CourseIndexPage.objects.live().public()
+    return (
+        indexes.filter(locale=Locale.get_active()).first()
+        or indexes.filter(locale__language_code=settings.LANGUAGE_CODE).first()
+        or indexes.first()
+    )
 
 
 def lesson_visible_get(*, lesson_id: int) -> LessonPage | None:
-    """A lesson anyone may read: published and not behind a view restriction."""
-    return LessonPage.objects.live().public().filter(pk=lesson_id).first()
+    """A lesson anyone may read: published and not behind a view restriction.
+
+    Any language version's id gives the Uzbek lesson, which progress is kept on.
+    """
+    lesson = LessonPage.objects.live().public().filter(pk=lesson_id).first()
+    return page_source_get(lesson) if lesson else None
 
 
 def course_lessons(course: CoursePage) -> list[LessonPage]:
@@ -87,12 +135,16 @@ def course_list_by_audience(
 def course_progress_get(*, course: CoursePage, user) -> CourseProgress:
     lessons = course_lessons(course)
     if not user.is_authenticated:
-        return CourseProgress(course=course, lessons=lessons, completed_ids=set())
-    rows = LessonProgress.objects.filter(user=user, course=course)
-    completed = {row.lesson_id for row in rows if row.completed_at}
-    last = max((row.last_activity_at for row in rows), default=None)
+        return CourseProgress(course=course, lessons=lessons, completed_keys=set())
+    rows = list(
+        LessonProgress.objects.filter(user=user, course=page_source_get(course)).values(
+            "lesson__translation_key", "completed_at", "last_activity_at"
+        )
+    )
+    completed = {row["lesson__translation_key"] for row in rows if row["completed_at"]}
+    last = max((row["last_activity_at"] for row in rows), default=None)
     return CourseProgress(
-        course=course, lessons=lessons, completed_ids=completed, last_activity_at=last
+        course=course, lessons=lessons, completed_keys=completed, last_activity_at=last
     )
 
 
@@ -111,17 +163,21 @@ def learner_courses_in_progress(*, user) -> list[CourseProgress]:
     completed = set(
         LessonProgress.objects.filter(
             user=user, completed_at__isnull=False
-        ).values_list("lesson_id", flat=True)
+        ).values_list("lesson__translation_key", flat=True)
     )
-    result = [
-        CourseProgress(
-            course=course,
-            lessons=course_lessons(course),
-            completed_ids=completed,
-            last_activity_at=last_by_course[course.pk],
+    result = []
+    for course in courses:
+        # Shown in the reader's language where the course is there.
+        shown = course.localized
+        shown = shown if shown.live else course
+        result.append(
+            CourseProgress(
+                course=shown,
+                lessons=course_lessons(shown),
+                completed_keys=completed,
+                last_activity_at=last_by_course[course.pk],
+            )
         )
-        for course in courses
-    ]
     result.sort(key=lambda item: item.last_activity_at, reverse=True)
     return result
 
@@ -136,16 +192,19 @@ def learner_continue_get(*, user) -> CourseProgress | None:
 
 def lesson_page_context(*, lesson: LessonPage, user) -> dict:
     """Everything the lesson template needs, in a fixed, small number of queries."""
-    course = CoursePage.objects.get(path=lesson.path[: -LessonPage.steplen])
+    course = getattr(lesson, "routed_parent", None) or CoursePage.objects.get(
+        path=lesson.path[: -LessonPage.steplen]
+    )
     lessons = course_lessons(course)
     position = next((i for i, item in enumerate(lessons) if item.pk == lesson.pk), 0)
+    source = page_source_get(lesson)
     progress = None
     answers: dict[str, PracticeAnswer] = {}
     if user.is_authenticated:
-        progress = LessonProgress.objects.filter(user=user, lesson=lesson).first()
+        progress = LessonProgress.objects.filter(user=user, lesson=source).first()
         answers = {
             answer.question_id: answer
-            for answer in PracticeAnswer.objects.filter(user=user, lesson=lesson)
+            for answer in PracticeAnswer.objects.filter(user=user, lesson=source)
         }
     items = []
     step_number = 0
@@ -163,6 +222,7 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
         items.append(item)
     return {
         "course": course,
+        "progress_lesson": source,
         "lessons": lessons,
         "lesson_number": position + 1,
         "previous_lesson": lessons[position - 1] if position > 0 else None,

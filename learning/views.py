@@ -23,6 +23,7 @@ from .selectors import (
     learner_courses_in_progress,
     learner_lessons_done_count,
     lesson_visible_get,
+    page_source_get,
 )
 from .services import progress_events_record
 
@@ -180,6 +181,7 @@ def lesson_form_post(request, *, lesson: LessonPage):
 
 
 def _record_one(request, lesson: LessonPage, *, kind: str, **fields) -> None:
+    lesson = page_source_get(lesson)
     event = EventIn(
         event_id=_posted_event_id(request),
         lesson_id=lesson.pk,

@@ -45,3 +45,19 @@ def force_login_passes_second_factor(monkeypatch):
         mark_second_factor_passed(self, user)
 
     monkeypatch.setattr(Client, "force_login", force_login)
+
+
+@pytest.fixture(autouse=True)
+def uzbek_to_start_with():
+    """Each test starts in Uzbek, the default language.
+
+    A request activates its language in the thread that the test client runs it
+    in, and it stays active afterwards; `reverse()` then gives that language's
+    prefix (/ru/...). Without this, a test would depend on the one before it.
+    """
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

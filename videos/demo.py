@@ -6,6 +6,7 @@ transcodes it."""
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 
@@ -34,7 +35,9 @@ def demo_video_ensure() -> tuple[LessonVideo | None, str]:
     and a note for the person running `seed_demo`."""
     from learning.models import CoursePage, LessonPage
 
-    course = CoursePage.objects.filter(slug=DEMO_COURSE_SLUG).first()
+    course = CoursePage.objects.filter(
+        slug=DEMO_COURSE_SLUG, locale__language_code=settings.LANGUAGE_CODE
+    ).first()
     lesson = (
         LessonPage.objects.child_of(course).filter(slug=DEMO_LESSON_SLUG).first()
         if course

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "consultations",
     "audit",
     "videos",
+    "wagtail_localize",
+    "wagtail_localize.locales",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -84,11 +86,12 @@ MIDDLEWARE = [
     "cms.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "cms.transliteration.CyrillicPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's LocaleMiddleware, after authentication to follow the account's language.
+    "cms.languages.LanguageMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -224,6 +227,21 @@ ACCOUNT_LOGIN_BY_CODE_FORMAT = ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT
 KOMAK_SMS_BACKEND = os.environ.get(
     "KOMAK_SMS_BACKEND", "consultations.notifications.LoggingSmsBackend"
 )
+# Reminders go by every backend listed (consultations/notifications.py): e-mail, and
+# SMS through the logging backend in development; `check --deploy` refuses the logging
+# one here too (set accounts.sms.EskizSmsBackend in production).
+KOMAK_NOTIFICATION_BACKENDS = env_list(
+    "KOMAK_NOTIFICATION_BACKENDS",
+    "consultations.notifications.EmailBackend,"
+    "consultations.notifications.LoggingSmsBackend",
+)
+# The Eskiz.uz gateway (accounts/sms.py), for KOMAK_SMS_BACKEND =
+# accounts.sms.EskizSmsBackend; `check --deploy` refuses the logging backend.
+KOMAK_ESKIZ_BASE_URL = os.environ.get("KOMAK_ESKIZ_BASE_URL", "https://notify.eskiz.uz")
+KOMAK_ESKIZ_EMAIL = os.environ.get("KOMAK_ESKIZ_EMAIL", "")
+KOMAK_ESKIZ_PASSWORD = os.environ.get("KOMAK_ESKIZ_PASSWORD", "")
+KOMAK_ESKIZ_SENDER = os.environ.get("KOMAK_ESKIZ_SENDER", "4546")
+KOMAK_ESKIZ_TIMEOUT_SECONDS = float(os.environ.get("KOMAK_ESKIZ_TIMEOUT_SECONDS", "10"))
 KOMAK_REMEMBERED_PHONE_DAYS = int(os.environ.get("KOMAK_REMEMBERED_PHONE_DAYS", "90"))
 # Guessing passwords: after 5 failed sign-ins for one account, or 20 from one address
 # (rural mobile networks put many people behind one address), in 15 minutes, allauth
@@ -308,7 +326,19 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WAGTAIL_I18N_ENABLED = False
+# Content translation (wagtail-localize): trainers translate pages into Russian,
+# Karakalpak and English in the admin. Every other locale is synchronised from Uzbek
+# (cms migration 0002): a page not yet translated is there as an alias showing the
+# Uzbek text, so every course exists under every language prefix. Uzbek in Cyrillic is
+# not a content language: it is a variant of Uzbek, served from the Uzbek pages and
+# transliterated as it is sent (cms/transliteration.py).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = [
+    ("uz", _("Uzbek")),
+    ("ru", _("Russian")),
+    ("kaa", _("Karakalpak")),
+    ("en", _("English")),
+]
 WAGTAILADMIN_PERMITTED_LANGUAGES = [
     ("uz", "Oʻzbekcha"),
     ("ru", "Русский"),
@@ -317,7 +347,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [
 WAGTAIL_PASSWORD_RESET_ENABLED = True
 # The admin's own sign-in would skip the second factor: staff sign in through allauth.
 WAGTAILADMIN_LOGIN_URL = "account_login"
-WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
+WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 
 # Browser-side hardening (docs/security.md). Django's defaults already send
 # X-Content-Type-Options and Cross-Origin-Opener-Policy; production.py adds HSTS and

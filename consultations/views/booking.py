@@ -683,7 +683,9 @@ def calendar(request, booking_id: int):
     as_specialist = booking.specialist.user_id == request.user.pk
     other = booking.client if as_specialist else booking.specialist.user
     _audit_view(request, booking, page="calendar")
-    call_url = request.build_absolute_uri(f"/consultations/{booking.pk}/call/")
+    call_url = request.build_absolute_uri(
+        reverse("consultations_call", args=[booking.pk])
+    )
     description = "\n".join(
         [
             str(TOPIC_NAMES.get(booking.topic, booking.topic)),

@@ -51,6 +51,8 @@ class DirectChildRouteMixin:
             child = child_model.objects.child_of(self).get(slug=child_slug)
         except child_model.DoesNotExist:
             raise Http404 from None
+        # The lesson page shows its course: spare it the query for it.
+        child.routed_parent = self
         return child.route(request, remaining)
 
 

@@ -32,9 +32,10 @@ def sign_in(client, user):
 
 class ComfortBeforeSignInTests:
     def test_every_page_links_to_the_settings(self, client):
-        response = client.get("/search/")
+        response = client.get("/uz/search/")
         assert (
-            reverse("accounts_comfort") + "?next=/search/" in response.content.decode()
+            reverse("accounts_comfort") + "?next=/uz/search/"
+            in response.content.decode()
         )
 
     def test_choice_is_kept_on_the_device_and_shapes_every_page(self, client):
@@ -42,14 +43,14 @@ class ComfortBeforeSignInTests:
         assert response.status_code == 302
         assert response.cookies[COOKIE_NAME].value == "text-large.contrast-high"
         assert response.cookies[COOKIE_NAME]["httponly"]
-        assert html_classes(client.get("/search/")) == "text-large contrast-high"
+        assert html_classes(client.get("/uz/search/")) == "text-large contrast-high"
 
     def test_going_back_to_normal(self, client):
         client.post(reverse("accounts_comfort"), LARGE_AND_HIGH)
         client.post(
             reverse("accounts_comfort"), {"text_size": "normal", "contrast": "normal"}
         )
-        assert html_classes(client.get("/search/")) == ""
+        assert html_classes(client.get("/uz/search/")) == ""
 
     def test_the_form_shows_the_current_choice(self, client):
         client.post(reverse("accounts_comfort"), LARGE_AND_HIGH)
@@ -59,9 +60,10 @@ class ComfortBeforeSignInTests:
 
     def test_returns_to_the_page_being_read(self, client):
         response = client.post(
-            reverse("accounts_comfort"), {**LARGE_AND_HIGH, "next": "/search/?query=a"}
+            reverse("accounts_comfort"),
+            {**LARGE_AND_HIGH, "next": "/uz/search/?query=a"},
         )
-        assert response["Location"] == "/search/?query=a"
+        assert response["Location"] == "/uz/search/?query=a"
 
     def test_never_sends_anyone_to_another_site(self, client):
         response = client.post(
@@ -79,11 +81,11 @@ class ComfortBeforeSignInTests:
             uz("Please choose one answer in each group.") in response.content.decode()
         )
         assert COOKIE_NAME not in response.cookies
-        assert html_classes(client.get("/search/")) == ""
+        assert html_classes(client.get("/uz/search/")) == ""
 
     def test_a_tampered_cookie_gives_only_known_classes(self, client):
         client.cookies[COOKIE_NAME] = "<script>.text-large.contrast-huge"
-        response = client.get("/search/")
+        response = client.get("/uz/search/")
         assert html_classes(response) == "text-large"
         assert "<script>." not in response.content.decode()
 
@@ -102,9 +104,9 @@ class ComfortOnTheAccountTests:
         assert (user.large_text, user.high_contrast) == (True, False)
 
         other_phone = client_factory()
-        assert html_classes(other_phone.get("/search/")) == ""
+        assert html_classes(other_phone.get("/uz/search/")) == ""
         sign_in(other_phone, user)
-        assert html_classes(other_phone.get("/search/")) == "text-large"
+        assert html_classes(other_phone.get("/uz/search/")) == "text-large"
 
     def test_a_choice_made_before_signing_in_is_kept_on_the_account(self, client):
         user = user_create()
@@ -121,7 +123,7 @@ class ComfortOnTheAccountTests:
         sign_in(client, user)
         user.refresh_from_db()
         assert (user.large_text, user.high_contrast) == (False, True)
-        assert html_classes(client.get("/search/")) == "contrast-high"
+        assert html_classes(client.get("/uz/search/")) == "contrast-high"
 
 
 @pytest.fixture

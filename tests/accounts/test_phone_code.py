@@ -26,8 +26,8 @@ pytestmark = pytest.mark.django_db
 
 PHONE = "+998901112233"
 UNKNOWN_PHONE = "+998907778899"
-REQUEST_URL = "/accounts/login/phone/"
-CONFIRM_URL = "/accounts/login/phone/code/"
+REQUEST_URL = "/uz/accounts/login/phone/"
+CONFIRM_URL = "/uz/accounts/login/phone/code/"
 SMS_LINE = re.compile(r"SMS to (\+\d+): .*?\b(\d{6})\b")
 DAY = 24 * 60 * 60
 
@@ -114,7 +114,7 @@ def shift_clock(monkeypatch):
 class SignInPageTests:
     def test_sign_in_page_offers_the_phone_code_before_the_password(self, client):
         html = page_text(client.get(reverse("account_login")))
-        phone_form = html.index('action="/accounts/login/phone/"')
+        phone_form = html.index('action="/uz/accounts/login/phone/"')
         assert phone_form < html.index('name="password"')
         phone_input = re.search(r'<input type="tel" name="phone"[^>]*>', html).group(0)
         assert 'autocomplete="tel"' in phone_input
@@ -170,18 +170,23 @@ class PhoneCodeSignInTests:
 
     def test_person_lands_where_they_were_going(self, client, sms_log):
         user_create(phone_number=PHONE)
-        html = page_text(client.get(reverse("account_login") + "?next=/learning/my/"))
+        html = page_text(
+            client.get(reverse("account_login") + "?next=/uz/learning/my/")
+        )
         phone_form = html[html.index('class="phone-code-form"') :]
         assert (
-            'name="next" value="/learning/my/"'
+            'name="next" value="/uz/learning/my/"'
             in phone_form[: phone_form.index("</form>")]
         )
-        response = client.post(REQUEST_URL, {"phone": PHONE, "next": "/learning/my/"})
-        assert response["Location"] == CONFIRM_URL + "?next=%2Flearning%2Fmy%2F"
         response = client.post(
-            response["Location"], {"code": the_code(sms_log), "next": "/learning/my/"}
+            REQUEST_URL, {"phone": PHONE, "next": "/uz/learning/my/"}
         )
-        assert response["Location"] == "/learning/my/"
+        assert response["Location"] == CONFIRM_URL + "?next=%2Fuz%2Flearning%2Fmy%2F"
+        response = client.post(
+            response["Location"],
+            {"code": the_code(sms_log), "next": "/uz/learning/my/"},
+        )
+        assert response["Location"] == "/uz/learning/my/"
 
     def test_code_is_typed_with_spaces(self, client, sms_log):
         user_create(phone_number=PHONE)

@@ -18,7 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
-from accounts.checks import sms_backend_check
+from accounts.checks import notification_backends_check, sms_backend_check
 from accounts.sms import TOKEN_CACHE_KEY, EskizSmsBackend, SmsGatewayError
 from consultations.notifications import Message
 from tests.factories import user_create
@@ -343,3 +343,35 @@ class SmsBackendDeployCheckTests:
         everyday = checks.run_checks(include_deployment_checks=False)
         assert "accounts.E002" in [message.id for message in deploy]
         assert "accounts.E002" not in [message.id for message in everyday]
+
+
+class ReminderBackendsDeployCheckTests:
+    def test_reminders_by_the_logging_sms_backend_are_refused_in_production(
+        self, settings
+    ):
+        settings.DEBUG = False
+        settings.KOMAK_NOTIFICATION_BACKENDS = [
+            "consultations.notifications.EmailBackend",
+            LOGGING,
+        ]
+        (error,) = notification_backends_check()
+        assert error.id == "accounts.E005"
+        assert "KOMAK_NOTIFICATION_BACKENDS" in error.hint
+
+    def test_email_and_eskiz_pass_and_debug_allows_the_log(self, settings):
+        settings.DEBUG = False
+        settings.KOMAK_NOTIFICATION_BACKENDS = [
+            "consultations.notifications.EmailBackend",
+            "accounts.sms.EskizSmsBackend",
+        ]
+        assert notification_backends_check() == []
+        settings.DEBUG = True
+        settings.KOMAK_NOTIFICATION_BACKENDS = [LOGGING]
+        assert notification_backends_check() == []
+
+    def test_a_backend_that_cannot_be_loaded_is_refused(self, settings):
+        settings.DEBUG = False
+        settings.KOMAK_NOTIFICATION_BACKENDS = ["consultations.notifications.Nope"]
+        assert [error.id for error in notification_backends_check()] == [
+            "accounts.E004"
+        ]

@@ -131,7 +131,7 @@ class WagtailActionTests:
         from cms.models import StandardPage
 
         coordinator = user_create(roles=("Coordinator",))
-        home = Page.objects.get(depth=2)
+        home = Page.objects.get(depth=2, locale__language_code="uz")
         page = home.add_child(instance=StandardPage(title="Yordam", slug="yordam"))
         page.save_revision(user=coordinator).publish(user=coordinator)
         record = (

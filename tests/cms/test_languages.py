@@ -6,6 +6,7 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from cms.management.commands.cyrillic_catalog import transliterate_catalog
 from tests.factories import course_create, user_create
@@ -37,18 +38,20 @@ class LanguageSwitchTests:
 
     def test_choosing_keeps_a_cookie_and_returns_to_the_page(self, client):
         response = client.post(
-            reverse("language_set"), {"language": "ru", "next": "/search/?q=a"}
+            reverse("language_set"), {"language": "ru", "next": "/uz/search/?q=a"}
         )
         assert response.status_code == 302
-        assert response["Location"] == "/search/?q=a"
+        assert response["Location"] == "/ru/search/?q=a"
         assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "ru"
-        html = client.get(reverse("search")).content.decode()
+        html = client.get(response["Location"]).content.decode()
         assert '<html lang="ru"' in html
+        # An address without a language now goes to Russian.
+        assert client.get("/search/")["Location"] == "/ru/search/"
 
     def test_the_choice_is_kept_on_the_account(self, client):
         user = user_create()
         client.force_login(user)
-        client.post(reverse("language_set"), {"language": "kaa", "next": "/"})
+        client.post(reverse("language_set"), {"language": "kaa", "next": "/uz/"})
         user.refresh_from_db()
         assert user.preferred_language == "kaa"
 
@@ -56,7 +59,7 @@ class LanguageSwitchTests:
         user = user_create()
         client.force_login(user)
         response = client.post(
-            reverse("language_set"), {"language": "xx", "next": "/search/"}
+            reverse("language_set"), {"language": "xx", "next": "/uz/search/"}
         )
         assert response.status_code == 302
         assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
@@ -78,11 +81,13 @@ class LanguageSwitchTests:
 class UzbekCyrillicTests:
     @pytest.fixture
     def cyrillic(self, client):
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "uz-cyrl"
-        return client
+        translation.activate("uz-cyrl")
+        yield client
+        translation.deactivate()
 
     def test_interface_and_content_are_in_cyrillic(self, cyrillic):
         course, lessons = course_create(title="Qoʻngʻiroq qilishni oʻrganamiz")
+        assert course.url.startswith("/uz-cyrl/")
         html = cyrillic.get(course.url).content.decode()
         assert '<html lang="uz-cyrl"' in html
         assert "Қўнғироқ қилишни ўрганамиз" in html

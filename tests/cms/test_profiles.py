@@ -133,7 +133,7 @@ if task:
     broker.acknowledge(task[0][0])
 print(json.dumps({
     "db": connection.vendor,
-    "courses": CoursePage.objects.live().count(),
+    "courses": CoursePage.objects.live().filter(locale__language_code="uz").count(),
     "cache_ok": cache.get("profile-check") == token,
     "cache_backend": type(caches["default"]).__name__,
     "layer": type(get_channel_layer()).__name__,

@@ -2,10 +2,14 @@
 production.
 """
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 from wagtail.images.models import Image
+from wagtail.models import Page
 
 from cms.demo_content import COURSES
 from cms.demo_users import DEMO_PASSWORD
@@ -17,8 +21,13 @@ pytestmark = pytest.mark.django_db
 def counts():
     return {
         "users": get_user_model().objects.count(),
-        "courses": CoursePage.objects.live().count(),
-        "lessons": LessonPage.objects.live().count(),
+        "courses": CoursePage.objects.live().filter(locale__language_code="uz").count(),
+        "lessons": LessonPage.objects.live().filter(locale__language_code="uz").count(),
+        "pages in every language": sorted(
+            Page.objects.values_list("locale__language_code", flat=True)
+            .annotate(count=Count("pk"))
+            .values_list("locale__language_code", "count")
+        ),
         "images": Image.objects.count(),
         "events": ProgressEvent.objects.count(),
         "progress": LessonProgress.objects.count(),
@@ -59,12 +68,47 @@ class SeedDemoTests:
     def test_every_lesson_has_steps_and_a_question(self, settings, tmp_path):
         settings.MEDIA_ROOT = tmp_path
         call_command("seed_demo")
-        for lesson in LessonPage.objects.live():
+        for lesson in LessonPage.objects.live().filter(locale__language_code="uz"):
             kinds = [block.block_type for block in lesson.body]
             assert kinds.count("step") >= 3, lesson.title
             assert "question" in kinds, lesson.title
-        for course in CoursePage.objects.live():
+        for course in CoursePage.objects.live().filter(locale__language_code="uz"):
             assert course.cover_image and course.cover_alt
+
+    def test_one_older_learner_course_is_in_russian_and_every_course_everywhere(
+        self, settings, tmp_path
+    ):
+        settings.MEDIA_ROOT = tmp_path
+        call_command("seed_demo")
+        for language in ("ru", "kaa", "en"):
+            assert CoursePage.objects.live().filter(
+                locale__language_code=language
+            ).count() == len(COURSES), language
+        course = CoursePage.objects.get(
+            slug="oila-bilan-videoqongiroq", locale__language_code="ru"
+        )
+        assert course.alias_of_id is None
+        assert course.audience == "older"
+        assert course.title == "Видеозвонок с семьёй"
+        lessons = LessonPage.objects.child_of(course).live()
+        assert lessons.count() == 3
+        for lesson in [course, *lessons]:
+            assert lesson.alias_of_id is None
+            # Written in Russian: Cyrillic, and none of the Uzbek letters oʻ gʻ.
+            assert re.search(r"[а-яё]", lesson.title), lesson.title
+            assert "\u02bb" not in lesson.title
+        steps = [
+            block.value["instruction"]
+            for lesson in lessons
+            for block in lesson.specific.body
+            if block.block_type == "step"
+        ]
+        assert steps and all(re.search(r"[а-яё]", str(step)) for step in steps)
+        # The other courses wait in Russian as aliases of the Uzbek ones.
+        untranslated = CoursePage.objects.filter(locale__language_code="ru").exclude(
+            pk=course.pk
+        )
+        assert all(page.alias_of_id for page in untranslated)
 
     def test_refused_by_production_settings(self, settings):
         settings.KOMAK_DEMO_DATA_ALLOWED = False

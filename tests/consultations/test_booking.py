@@ -644,7 +644,7 @@ class AppointmentsTests:
         assert reverse("consultations_cancel", args=[sooner.pk]) in page
         assert reverse("consultations_reschedule", args=[sooner.pk]) in page
         # Not joinable yet: no call link.
-        assert f"/consultations/{sooner.pk}/call/" not in page
+        assert f"/uz/consultations/{sooner.pk}/call/" not in page
 
     def test_join_and_check_links_once_the_window_opens(self, client):
         person = client_create()
@@ -653,8 +653,8 @@ class AppointmentsTests:
         )
         client.force_login(person)
         page = html(client.get(reverse("consultations_appointments")))
-        assert f'href="/consultations/{booking.pk}/call/"' in page
-        assert f'href="/consultations/{booking.pk}/check/"' in page
+        assert f'href="/uz/consultations/{booking.pk}/call/"' in page
+        assert f'href="/uz/consultations/{booking.pk}/check/"' in page
         assert uz("Join the call") in page
         # Within 2 hours: no cancel or move buttons for the client, a plain reason.
         assert reverse("consultations_cancel", args=[booking.pk]) not in page
@@ -751,7 +751,7 @@ class TodayTests:
         assert f'data-booking="{tomorrow.pk}"' not in page
         assert uz("Video should work well.") in page
         if booking.is_joinable():
-            assert f'href="/consultations/{booking.pk}/call/"' in page
+            assert f'href="/uz/consultations/{booking.pk}/call/"' in page
 
     def test_note_is_created_then_updated(self, client):
         specialist = specialist_create()

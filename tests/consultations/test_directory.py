@@ -253,4 +253,4 @@ class SeedConsultationsTests:
         client.force_login(users["client"])
         page = html(client.get(reverse("consultations_appointments")))
         [booking] = self.open_bookings()
-        assert f'href="/consultations/{booking.pk}/call/"' in page
+        assert f'href="/uz/consultations/{booking.pk}/call/"' in page

@@ -128,9 +128,9 @@ async def echo_exchange(peer, channel, answer_sdp: str) -> dict:
 class PrecallPageTests:
     def test_urls_are_named(self, booking):
         assert urls(booking) == {
-            "page": f"/consultations/{booking.pk}/check/",
-            "offer": f"/consultations/{booking.pk}/check/offer/",
-            "result": f"/consultations/{booking.pk}/check/result/",
+            "page": f"/uz/consultations/{booking.pk}/check/",
+            "offer": f"/uz/consultations/{booking.pk}/check/offer/",
+            "result": f"/uz/consultations/{booking.pk}/check/result/",
         }
 
     def test_client_sees_the_check_and_the_needs_javascript_note(self, client, booking):

@@ -19,41 +19,42 @@ from tests.support.bookings import joinable_booking_id
 
 pytestmark = pytest.mark.e2e
 
-COURSE = "/kurslar/oila-bilan-videoqongiroq/"
-LESSON = "/kurslar/oila-bilan-videoqongiroq/tayyorgarlik/"
+COURSE = "/{language}/kurslar/oila-bilan-videoqongiroq/"
+LESSON = "/{language}/kurslar/oila-bilan-videoqongiroq/tayyorgarlik/"
 
-# (name, who is signed in, path); `{booking}` is a booking whose call is open now.
+# (name, who is signed in, path); `{booking}` is a booking whose call is open now,
+# `{language}` the language prefix of the address.
 PAGES = [
-    ("home", None, "/"),
-    ("course list", None, "/kurslar/"),
+    ("home", None, "/{language}/"),
+    ("course list", None, "/{language}/kurslar/"),
     ("course", None, COURSE),
     ("lesson", None, LESSON),
-    ("search", None, "/search/?query=telefon"),
-    ("sign-in", None, "/accounts/login/"),
-    ("sign-up", None, "/accounts/signup/"),
-    ("not found", None, "/no-such-page/"),
-    ("consultations", None, "/consultations/"),
-    ("my learning", "learner", "/learning/my/"),
+    ("search", None, "/{language}/search/?q=telefon"),
+    ("sign-in", None, "/{language}/accounts/login/"),
+    ("sign-up", None, "/{language}/accounts/signup/"),
+    ("not found", None, "/{language}/no-such-page/"),
+    ("consultations", None, "/{language}/consultations/"),
+    ("my learning", "learner", "/{language}/learning/my/"),
     ("lesson signed in", "learner", LESSON),
-    ("profile", "learner", "/accounts/profile/"),
+    ("profile", "learner", "/{language}/accounts/profile/"),
     (
         "specialist directory",
         "client",
-        "/consultations/book/specialist/?topic=loneliness",
+        "/{language}/consultations/book/specialist/?topic=loneliness",
     ),
-    ("appointments", "client", "/consultations/appointments/"),
-    ("pre-call check", "client", "/consultations/{booking}/check/"),
-    ("call", "client", "/consultations/{booking}/call/"),
+    ("appointments", "client", "/{language}/consultations/appointments/"),
+    ("pre-call check", "client", "/{language}/consultations/{booking}/check/"),
+    ("call", "client", "/{language}/consultations/{booking}/call/"),
 ]
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
 
 
 def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/accounts/login/")
+    page.goto(base_url + "/uz/accounts/login/")
     page.fill("#id_login", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form.form button[type=submit]")
-    page.wait_for_url(base_url + "/")
+    page.wait_for_url(base_url + "/uz/")
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ def booking(live_komak):
 
 
 def comfort_choose(page, base_url: str, *, large: bool, high: bool) -> None:
-    page.goto(base_url + "/accounts/comfort/")
+    page.goto(base_url + "/uz/accounts/comfort/")
     page.check(f"input[name=text_size][value={'large' if large else 'normal'}]")
     page.check(f"input[name=contrast][value={'high' if high else 'normal'}]")
     page.click(".comfort-form button[type=submit]")
@@ -123,7 +124,14 @@ def signed_in_contexts(live_komak, chromium_browser):
 def test_page_meets_wcag_22_aa(
     live_komak, signed_in_contexts, booking, language, name, username, path
 ):
-    check_page(signed_in_contexts(username, language), live_komak, booking, name, path)
+    check_page(
+        signed_in_contexts(username, language),
+        live_komak,
+        booking,
+        name,
+        path,
+        language=language,
+    )
 
 
 @pytest.mark.parametrize(("name", "username", "path"), PAGES, ids=[p[0] for p in PAGES])
@@ -131,10 +139,10 @@ def test_page_with_larger_text_and_high_contrast(
     live_komak, signed_in_contexts, booking, name, username, path
 ):
     context = signed_in_contexts(username, "uz", "text-large.contrast-high")
-    check_page(context, live_komak, booking, name, path)
+    check_page(context, live_komak, booking, name, path, language="uz")
     page = context.new_page()
     try:
-        page.goto(live_komak.url + path.format(booking=booking))
+        page.goto(live_komak.url + path.format(booking=booking, language="uz"))
         assert (
             page.evaluate("getComputedStyle(document.documentElement).fontSize")
             == "24px"
@@ -143,15 +151,17 @@ def test_page_with_larger_text_and_high_contrast(
         page.close()
 
 
-def check_page(context, live_komak, booking, name, path):
+def check_page(context, live_komak, booking, name, path, *, language):
     page = context.new_page()
     try:
-        response = page.goto(live_komak.url + path.format(booking=booking))
+        response = page.goto(
+            live_komak.url + path.format(booking=booking, language=language)
+        )
         assert response.status < 500
         if name != "not found":
             assert response.status == 200, (name, response.status, page.url)
         page.wait_for_load_state("load")
-        assert page.locator("html").get_attribute("lang"), "the page names its language"
+        assert page.locator("html").get_attribute("lang") == language
         assert axe_violations(page) == []
         assert broken_references(page) == []
         assert sideways_overflow(page) <= 0

@@ -11,16 +11,16 @@ from tests.support.i18n import uz
 
 pytestmark = pytest.mark.e2e
 
-LESSON = "/kurslar/smartfon-asoslari/"
+LESSON = "/uz/kurslar/smartfon-asoslari/"
 HELPED = "Someone helped you, and that is fine. Next time, try it on your own."
 
 
 def sign_in(page, base_url, username):
-    page.goto(base_url + "/accounts/login/")
+    page.goto(base_url + "/uz/accounts/login/")
     page.fill("#id_login", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form.form button[type=submit]")
-    page.wait_for_url(base_url + "/")
+    page.wait_for_url(base_url + "/uz/")
 
 
 class AssistedBrowserTests:
@@ -32,9 +32,12 @@ class AssistedBrowserTests:
         sent = []
         page.on(
             "request",
-            lambda request: sent.append(json.loads(request.post_data))
-            if request.url.endswith("/learning/progress/") and request.method == "POST"
-            else None,
+            lambda request: (
+                sent.append(json.loads(request.post_data))
+                if request.url.endswith("/uz/learning/progress/")
+                and request.method == "POST"
+                else None
+            ),
         )
         try:
             sign_in(page, live_komak.url, "client")

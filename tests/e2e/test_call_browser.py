@@ -36,13 +36,13 @@ def media_browser():
 def signed_in_page(browser, base_url, username):
     context = browser.new_context(locale="uz-UZ", permissions=["camera", "microphone"])
     page = context.new_page()
-    page.goto(base_url + "/accounts/login/")
+    page.goto(base_url + "/uz/accounts/login/")
     page.fill("#id_login", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form.form button[type=submit]")
     page.wait_for_load_state()
     browser_complete_totp(page, base_url)
-    page.wait_for_url(base_url + "/")
+    page.wait_for_url(base_url + "/uz/")
     return context, page
 
 
@@ -90,7 +90,7 @@ class BrowserCallTests:
         self, live_komak, media_browser
     ):
         booking_id = joinable_booking_id(live_komak, fresh=True)
-        call_path = f"/consultations/{booking_id}/call/"
+        call_path = f"/uz/consultations/{booking_id}/call/"
         with two_people(media_browser, live_komak.url) as (client, specialist):
             client.goto(live_komak.url + call_path)
             client.get_by_text(uz("Your specialist will let you in soon.")).wait_for()
@@ -127,7 +127,7 @@ class BrowserCallTests:
         self, live_komak, media_browser
     ):
         booking_id = joinable_booking_id(live_komak, fresh=True)
-        call_path = f"/consultations/{booking_id}/call/"
+        call_path = f"/uz/consultations/{booking_id}/call/"
         with two_people(media_browser, live_komak.url) as (client, specialist):
             client.goto(live_komak.url + call_path)
             specialist.goto(live_komak.url + call_path)
@@ -185,7 +185,9 @@ class BrowserCallTests:
         booking_id = joinable_booking_id(live_komak)
         context, page = signed_in_page(media_browser, live_komak.url, "learner")
         try:
-            response = page.goto(f"{live_komak.url}/consultations/{booking_id}/call/")
+            response = page.goto(
+                f"{live_komak.url}/uz/consultations/{booking_id}/call/"
+            )
             assert response.status == 404
         finally:
             context.close()

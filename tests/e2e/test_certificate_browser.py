@@ -33,11 +33,11 @@ def right_options() -> dict[str, set[str]]:
 
 
 def sign_in(page, base_url):
-    page.goto(base_url + "/accounts/login/")
+    page.goto(base_url + "/uz/accounts/login/")
     page.fill("#id_login", "socialworker")
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form.form button[type=submit]")
-    page.wait_for_url(base_url + "/")
+    page.wait_for_url(base_url + "/uz/")
 
 
 class CertificateBrowserTests:
@@ -49,7 +49,7 @@ class CertificateBrowserTests:
         page = context.new_page()
         sign_in(page, base)
 
-        page.goto(base + "/learning/my/")
+        page.goto(base + "/uz/learning/my/")
         page.get_by_role("link", name=uz("My training programs")).click()
         page.get_by_role("link", name=PROGRAM_TITLE).first.click()
         assert uz("%(done)s of %(total)s courses done", done=1, total=2) in (
@@ -95,7 +95,7 @@ class CertificateBrowserTests:
         match = re.search(r"(http://\S+/certificates/([A-Z0-9]+)/)", text)
         assert match, text
         verify_url, code = match.groups()
-        assert verify_url == f"{base}/certificates/{code}/"
+        assert verify_url == f"{base}/uz/certificates/{code}/"
 
         # The printed address is the public check, which needs no sign-in.
         checker = chromium_browser.new_context(locale=LOCALE)

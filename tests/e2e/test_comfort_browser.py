@@ -12,7 +12,7 @@ from tests.support.i18n import uz
 
 pytestmark = pytest.mark.e2e
 
-LESSON = "/kurslar/oila-bilan-videoqongiroq/tayyorgarlik/"
+LESSON = "/uz/kurslar/oila-bilan-videoqongiroq/tayyorgarlik/"
 ROOT_FONT_SIZE = "parseFloat(getComputedStyle(document.documentElement).fontSize)"
 
 # Chromium without a screen has no speech voices. This stands in for a phone's voice
@@ -36,9 +36,7 @@ FAKE_VOICES = """
 
 
 def with_voices(context, languages):
-    context.add_init_script(
-        f"({FAKE_VOICES})({list(languages)!r});".replace("'", '"')
-    )
+    context.add_init_script(f"({FAKE_VOICES})({list(languages)!r});".replace("'", '"'))
 
 
 class ComfortSettingsTests:

@@ -12,8 +12,8 @@ from tests.support.i18n import uz
 
 pytestmark = pytest.mark.e2e
 
-COURSE_PATH = "/kurslar/oila-bilan-videoqongiroq/"
-NO_JS_COURSE_PATH = "/kurslar/firibgarlardan-saqlaning/"
+COURSE_PATH = "/uz/kurslar/oila-bilan-videoqongiroq/"
+NO_JS_COURSE_PATH = "/uz/kurslar/firibgarlardan-saqlaning/"
 VERDICTS = {
     uz("Right!"),
     uz("Partly right: there is another right answer too."),
@@ -44,11 +44,11 @@ def new_learner(server) -> str:
 
 
 def sign_in(page, base_url, username="learner"):
-    page.goto(base_url + "/accounts/login/")
+    page.goto(base_url + "/uz/accounts/login/")
     page.fill("#id_login", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form.form button[type=submit]")
-    page.wait_for_url(base_url + "/")
+    page.wait_for_url(base_url + "/uz/")
 
 
 def journey(page, server, course_path):
@@ -71,7 +71,7 @@ def journey(page, server, course_path):
     page.get_by_role("button", name=uz("Mark as done")).click()
     page.get_by_text(uz("You have finished this lesson.")).wait_for()
 
-    page.goto(base_url + "/learning/my/")
+    page.goto(base_url + "/uz/learning/my/")
     card = page.locator("li.card", has=page.locator(f'a[href="{course_path}"]'))
     done = uz(
         "%(done)s of %(total)s lessons done (%(percent)s%%)",
@@ -100,7 +100,7 @@ class LearnerJourneyTests:
             "request",
             lambda request: (
                 posts.append(request.url)
-                if request.method == "POST" and "/learning/progress/" in request.url
+                if request.method == "POST" and "/uz/learning/progress/" in request.url
                 else None
             ),
         )

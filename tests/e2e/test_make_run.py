@@ -26,9 +26,9 @@ pytestmark = pytest.mark.e2e
 
 PAGES = [
     "/",
-    "/kurslar/",
-    "/kurslar/smartfon-asoslari/",
-    "/kurslar/smartfon-asoslari/telefonni-yoqish/",
+    "/uz/kurslar/",
+    "/uz/kurslar/smartfon-asoslari/",
+    "/uz/kurslar/smartfon-asoslari/telefonni-yoqish/",
 ]
 
 

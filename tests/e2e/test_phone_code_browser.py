@@ -40,14 +40,14 @@ class PhoneCodeBrowserTests:
         context = chromium_browser.new_context(java_script_enabled=False)
         page = context.new_page()
         try:
-            page.goto(base_url + "/accounts/login/")
+            page.goto(base_url + "/uz/accounts/login/")
             phone_field = page.locator("#id_phone")
             assert phone_field.get_attribute("autocomplete") == "tel"
             offset = live_komak.log_path.stat().st_size
             phone_field.fill("90 111 00 01")
             with page.expect_navigation():
                 page.click("form.phone-code-form button[type=submit]")
-            assert page.url == base_url + "/accounts/login/phone/code/"
+            assert page.url == base_url + "/uz/accounts/login/phone/code/"
             code_field = page.locator("#id_code")
             assert code_field.get_attribute("autocomplete") == "one-time-code"
             assert code_field.get_attribute("inputmode") == "numeric"
@@ -70,8 +70,8 @@ class PhoneCodeBrowserTests:
                 cookie for cookie in context.cookies() if cookie["name"] == "sessionid"
             )
             assert session["expires"] > time.time() + 89 * DAY
-            page.goto(base_url + "/accounts/profile/")
-            assert page.url == base_url + "/accounts/profile/"
+            page.goto(base_url + "/uz/accounts/profile/")
+            assert page.url == base_url + "/uz/accounts/profile/"
         finally:
             context.close()
 
@@ -85,7 +85,7 @@ class PhoneCodeBrowserTests:
         )
         page = context.new_page()
         try:
-            page.goto(base_url + "/accounts/login/phone/")
+            page.goto(base_url + "/uz/accounts/login/phone/")
             with page.expect_navigation():
                 page.click("form.form button[type=submit]")  # empty: an error
             assert page.locator(".field-error").count() == 1
@@ -93,7 +93,7 @@ class PhoneCodeBrowserTests:
             page.fill("#id_phone", NOBODY_PHONE)
             with page.expect_navigation():
                 page.click("form.form button[type=submit]")
-            assert page.url == base_url + "/accounts/login/phone/code/"
+            assert page.url == base_url + "/uz/accounts/login/phone/code/"
             self.assert_accessible(page)
             page.fill("#id_code", "12")
             with page.expect_navigation():

@@ -444,7 +444,7 @@ class ScaleOutCallTests:
 def post_offer(server: LiveServer, booking_id: int, sdp: str) -> dict:
     """POST the offer as precall.js does: session cookie, CSRF cookie and header."""
     session = login_session(server.url, "client")
-    page = server.url + f"/consultations/{booking_id}/check/"
+    page = server.url + f"/uz/consultations/{booking_id}/check/"
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
     request = urllib.request.Request(page, headers={"Cookie": f"sessionid={session}"})
     with opener.open(request, timeout=30) as response:
@@ -544,13 +544,13 @@ def media_browser():
 
 
 def browser_sign_in(page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/accounts/login/")
+    page.goto(base_url + "/uz/accounts/login/")
     page.fill("#id_login", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form.form button[type=submit]")
     page.wait_for_load_state()
     browser_complete_totp(page, base_url)
-    page.wait_for_url(base_url + "/")
+    page.wait_for_url(base_url + "/uz/")
 
 
 def stored_check(server: LiveServer, booking_id: int) -> dict:
@@ -572,7 +572,7 @@ class PrecallPageInChromiumTests:
         page = context.new_page()
         try:
             browser_sign_in(page, embedded.url, "client")
-            page.goto(embedded.url + f"/consultations/{booking_id}/check/")
+            page.goto(embedded.url + f"/uz/consultations/{booking_id}/check/")
             page.locator("#precall").wait_for(state="visible")
             assert not page.locator("#precall-needs-script").is_visible()
             started = time.monotonic()
@@ -607,7 +607,7 @@ class PrecallPageInChromiumTests:
         page = context.new_page()
         try:
             browser_sign_in(page, embedded.url, "client")
-            page.goto(embedded.url + f"/consultations/{booking_id}/check/")
+            page.goto(embedded.url + f"/uz/consultations/{booking_id}/check/")
             texts = json.loads(page.locator("#precall-texts").text_content())
             page.click("[data-action=start]")
             wait_js(
@@ -629,7 +629,7 @@ class PrecallPageInChromiumTests:
         page = context.new_page()
         try:
             browser_sign_in(page, embedded.url, "client")
-            page.goto(embedded.url + f"/consultations/{booking_id}/check/")
+            page.goto(embedded.url + f"/uz/consultations/{booking_id}/check/")
             note = page.get_by_text(
                 uz(
                     "This check needs JavaScript, which is turned off or not "
@@ -640,7 +640,7 @@ class PrecallPageInChromiumTests:
             assert not page.locator("#precall").is_visible()
             back = page.get_by_role("link", name=uz("Back to my appointments"))
             assert back.is_visible()
-            assert back.get_attribute("href") == "/consultations/appointments/"
+            assert back.get_attribute("href") == "/uz/consultations/appointments/"
         finally:
             context.close()
 
@@ -675,7 +675,7 @@ class MediaPathOutageTests:
     ):
         """Relay-only call; coturn dies and comes back; ICE restarts, media resumes."""
         booking_id = joinable_booking_id(with_turn, fresh=True)
-        path = f"/consultations/{booking_id}/call/?relay=1"
+        path = f"/uz/consultations/{booking_id}/call/?relay=1"
         contexts, pages, console = [], {}, []
         for username in ("client", "specialist"):
             context = media_browser.new_context(

@@ -22,7 +22,7 @@ from tests.support.live import REPO
 
 pytestmark = pytest.mark.e2e
 
-LESSON_PATH = "/kurslar/oila-bilan-videoqongiroq/tayyorgarlik/"
+LESSON_PATH = "/uz/kurslar/oila-bilan-videoqongiroq/tayyorgarlik/"
 LOCALE = "uz-UZ"
 SLOW_3G = {
     "offline": False,
@@ -77,11 +77,11 @@ def video_server(live_komak):
 
 
 def sign_in(page, base_url):
-    page.goto(base_url + "/accounts/login/")
+    page.goto(base_url + "/uz/accounts/login/")
     page.fill("#id_login", "learner")
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form.form button[type=submit]")
-    page.wait_for_url(base_url + "/")
+    page.wait_for_url(base_url + "/uz/")
 
 
 class Session:
@@ -217,7 +217,7 @@ class VideoPlayerTests:
             with session.page.expect_request(
                 lambda request: (
                     request.method == "POST"
-                    and "/learning/progress/" in request.url
+                    and "/uz/learning/progress/" in request.url
                     and '"video"' in (request.post_data or "")
                 )
             ):
@@ -226,7 +226,7 @@ class VideoPlayerTests:
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline:
                 summary = session.page.evaluate(
-                    f"fetch('/learning/progress/{lesson_id}/').then(r => r.json())"
+                    f"fetch('/uz/learning/progress/{lesson_id}/').then(r => r.json())"
                 )
                 if summary["furthest_video_position"] >= 3.5:
                     break

@@ -16,7 +16,7 @@ from tests.factories import course_create, user_create
 from tests.support.i18n import uz, uz_n
 
 pytestmark = pytest.mark.django_db
-URL = "/learning/progress/"
+URL = "/uz/learning/progress/"
 
 
 def complete(lesson, *, at=None, **fields):
@@ -100,9 +100,10 @@ class AssistedFormTests:
         progress = LessonProgress.objects.get(user=user, lesson=lessons[0])
         assert progress.completed_with_help
         page = client.get(lessons[0].url).content.decode()
-        assert uz(
-            "Someone helped you, and that is fine. Next time, try it on your own."
-        ) in page
+        assert (
+            uz("Someone helped you, and that is fine. Next time, try it on your own.")
+            in page
+        )
 
     def test_my_learning_says_how_many_alone_and_with_help(self, learner):
         client, user, lessons = learner

@@ -83,7 +83,7 @@ class CertificatePdfTests:
 
 class VerificationPageTests:
     def test_valid(self, certificate, client):
-        response = client.get(f"/certificates/{certificate.code}/")
+        response = client.get(f"/uz/certificates/{certificate.code}/")
         html = response.content.decode()
         assert response.status_code == 200
         assert uz("This certificate is valid.") in html
@@ -93,19 +93,19 @@ class VerificationPageTests:
         assert str(certificate.cpd_hours) not in html
 
     def test_lower_case_code_finds_it(self, certificate, client):
-        response = client.get(f"/certificates/{certificate.code.lower()}/")
+        response = client.get(f"/uz/certificates/{certificate.code.lower()}/")
         assert response.status_code == 200
 
     def test_revoked(self, certificate, client):
         certificate_revoke(
             certificate=certificate, by=user_create(), reason="Xato bilan berilgan"
         )
-        html = client.get(f"/certificates/{certificate.code}/").content.decode()
+        html = client.get(f"/uz/certificates/{certificate.code}/").content.decode()
         assert uz("This certificate has been revoked and is no longer valid.") in html
         assert uz("This certificate is valid.") not in html
 
     def test_unknown_code_is_404(self, client):
-        assert client.get("/certificates/NOSUCHCODE/").status_code == 404
+        assert client.get("/uz/certificates/NOSUCHCODE/").status_code == 404
 
 
 class RevocationTests:

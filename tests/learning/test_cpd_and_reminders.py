@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from django_q.models import Schedule
 
 from learning.models import DeadlineReminder
@@ -54,7 +55,10 @@ class CpdLedgerTests:
 
     def test_download(self, client):
         client.force_login(self.user)
-        response = client.get(reverse("learning_cpd_csv"), HTTP_ACCEPT_LANGUAGE="en")
+        with translation.override("en"):
+            url = reverse("learning_cpd_csv")
+        assert url == "/en/learning/cpd/hours.csv"
+        response = client.get(url)
         assert response["Content-Type"].startswith("text/csv")
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         assert rows[0] == [

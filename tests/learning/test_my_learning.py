@@ -82,12 +82,16 @@ class MyLearningTests:
         record(user, older[0], "open", minutes_ago=60)
         record(user, newer[0], "complete", minutes_ago=5)
         client.force_login(user)
-        html = client.get(HomePage.objects.get().url).content.decode()
+        html = client.get(
+            HomePage.objects.get(locale__language_code="uz").url
+        ).content.decode()
         assert uz("Continue where you stopped") in html
         assert "Yangi kurs" in html
         assert f'href="{newer[1].url}"' in html
 
     def test_no_continue_card_for_visitors(self, client):
-        html = client.get(HomePage.objects.get().url).content.decode()
+        html = client.get(
+            HomePage.objects.get(locale__language_code="uz").url
+        ).content.decode()
         assert uz("Continue where you stopped") not in html
         assert uz("Talk to a specialist") in html

@@ -13,7 +13,7 @@ from tests.factories import course_create, user_create
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db
-URL = "/learning/progress/"
+URL = "/uz/learning/progress/"
 
 
 def event(lesson, kind="open", *, at=None, visit=None, **fields):

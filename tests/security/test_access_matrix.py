@@ -11,6 +11,7 @@ from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.test import Client
 from django.urls import URLResolver, get_resolver
+from django.urls.resolvers import LocalePrefixPattern
 from wagtail.models import Page
 
 from accounts.mfa import totp_enrol
@@ -30,7 +31,11 @@ def url_patterns(patterns=None, prefix: str = ""):
     if patterns is None:
         patterns = get_resolver().url_patterns
     for pattern in patterns:
-        route = prefix + str(pattern.pattern)
+        # The language prefix (/uz/, /ru/, ...) is the same for every page.
+        if isinstance(pattern.pattern, LocalePrefixPattern):
+            route = prefix
+        else:
+            route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             yield from url_patterns(pattern.url_patterns, route)
         else:
@@ -129,7 +134,7 @@ def world_build() -> World:
     )
     course, lessons = course_create(lessons=1)
     _, drafts = course_create(lessons=1, live=False)
-    course_index = CourseIndexPage.objects.first()
+    course_index = CourseIndexPage.objects.get(locale__language_code="uz")
     placeholders = {
         "booking": booking.pk,
         "course_url": course.url,
@@ -137,7 +142,7 @@ def world_build() -> World:
         "lesson": lessons[0].pk,
         "draft_lesson_url": drafts[0].url,
         "course_index": course_index.pk,
-        "home": Page.objects.get(depth=2).pk,
+        "home": Page.objects.get(depth=2, locale__language_code="uz").pk,
     }
     return World(users, placeholders)
 
@@ -145,7 +150,7 @@ def world_build() -> World:
 def answer_of(response):
     if response.status_code in (301, 302):
         location = urlparse(response["Location"]).path
-        return LOGIN if location == "/accounts/login/" else AWAY
+        return LOGIN if location == "/uz/accounts/login/" else AWAY
     return response.status_code
 
 

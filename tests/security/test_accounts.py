@@ -23,8 +23,8 @@ from tests.support.mfa import MFA_PAGE, candidate_codes, totp_code
 pytestmark = pytest.mark.django_db
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-ACTIVATE_PAGE = "/accounts/2fa/totp/activate/"
-LOGIN_PAGE = "/accounts/login/"
+ACTIVATE_PAGE = "/uz/accounts/2fa/totp/activate/"
+LOGIN_PAGE = "/uz/accounts/login/"
 STAFF_KINDS = ["Specialist", "Trainer", "Coordinator", "admin"]
 
 
@@ -60,7 +60,12 @@ class SecondFactorTests:
         staff = staff_create(kind)
         password_sign_in(client, staff)
 
-        for path in ("/", "/admin/", "/accounts/profile/", "/consultations/today/"):
+        for path in (
+            "/",
+            "/admin/",
+            "/uz/accounts/profile/",
+            "/uz/consultations/today/",
+        ):
             response = client.get(path)
             assert response.status_code == 302, path
             assert response["Location"] == ACTIVATE_PAGE, path
@@ -72,7 +77,7 @@ class SecondFactorTests:
         # allauth asks for the password again before a factor is added.
         asked = client.get(ACTIVATE_PAGE)
         assert asked.status_code == 302
-        assert asked["Location"].startswith("/accounts/reauthenticate/")
+        assert asked["Location"].startswith("/uz/accounts/reauthenticate/")
         client.post(asked["Location"], {"password": PASSWORD})
         page = client.get(ACTIVATE_PAGE)
         assert page.status_code == 200
@@ -88,7 +93,7 @@ class SecondFactorTests:
         assert Authenticator.objects.filter(
             user=staff, type=Authenticator.Type.TOTP
         ).exists()
-        assert client.get("/").status_code == 200
+        assert client.get("/uz/").status_code == 200
         if kind != "Specialist":  # specialists do not work in the admin
             assert client.get("/admin/").status_code == 200
 
@@ -111,7 +116,7 @@ class SecondFactorTests:
         passed = client.post(MFA_PAGE, {"code": totp_code(SECRET)})
         assert passed.status_code == 302
         assert signed_in_user_id(client) == str(staff.pk)
-        assert client.get("/").status_code == 200
+        assert client.get("/uz/").status_code == 200
         if kind != "Specialist":
             assert client.get("/admin/").status_code == 200
 
@@ -134,7 +139,7 @@ class SecondFactorTests:
         assert response.status_code == 302
         assert response["Location"] == "/"
         assert signed_in_user_id(client) == str(learner.pk)
-        assert client.get("/").status_code == 200
+        assert client.get("/uz/").status_code == 200
 
     def test_a_staff_session_from_another_sign_in_path_is_ended(self, client):
         # Django's own login (here Client.login) skips allauth's second step.
@@ -208,13 +213,13 @@ class IdleStaffSessionTests:
         self, client
     ):
         client.force_login(staff_create("Specialist"))
-        assert client.get("/").status_code == 200
+        assert client.get("/uz/").status_code == 200
         assert client.session.get_expiry_age() == 15 * 60
 
     def test_staff_signed_out_after_fifteen_idle_minutes(self, client):
         staff = staff_create("Trainer")
         client.force_login(staff)
-        client.get("/")
+        client.get("/uz/")
         self.set_last_seen(client, 15 * 60 + 5)
 
         response = client.get("/admin/")
@@ -225,7 +230,7 @@ class IdleStaffSessionTests:
     def test_staff_still_signed_in_after_fourteen_minutes(self, client):
         staff = staff_create("Trainer")
         client.force_login(staff)
-        client.get("/")
+        client.get("/uz/")
         self.set_last_seen(client, 14 * 60)
         assert client.get("/admin/").status_code == 200
         assert signed_in_user_id(client) == str(staff.pk)
@@ -234,7 +239,7 @@ class IdleStaffSessionTests:
         learner = user_create()
         client.force_login(learner)
         self.set_last_seen(client, 60 * 60)
-        assert client.get("/").status_code == 200
+        assert client.get("/uz/").status_code == 200
         assert signed_in_user_id(client) == str(learner.pk)
         assert client.session.get_expiry_age() > 24 * 60 * 60
 
@@ -245,14 +250,17 @@ class PasswordRuleTests:
         [
             ("password123", "This password is too common."),
             ("48201937", "This password is entirely numeric."),
-            ("qz7#", "This password is too short. It must contain at least %(min_length)d characters."),  # noqa: E501
+            (
+                "qz7#",
+                "This password is too short. It must contain at least %(min_length)d characters.",  # noqa: E501
+            ),
         ],
     )
     def test_weak_password_is_refused_at_sign_up_with_a_clear_message(
         self, client, password, message
     ):
         response = client.post(
-            "/accounts/signup/",
+            "/uz/accounts/signup/",
             {
                 "full_name": "Karim Aliyev",
                 "username": "karim",

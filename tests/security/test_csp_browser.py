@@ -14,13 +14,13 @@ pytestmark = pytest.mark.e2e
 
 PUBLIC_PAGES = [
     "/",
-    "/kurslar/",
-    "/kurslar/smartfon-asoslari/",
-    "/kurslar/smartfon-asoslari/telefonni-yoqish/",
-    "/consultations/",
-    "/search/?q=telefon",
-    "/accounts/login/",
-    "/accounts/signup/",
+    "/uz/kurslar/",
+    "/uz/kurslar/smartfon-asoslari/",
+    "/uz/kurslar/smartfon-asoslari/telefonni-yoqish/",
+    "/uz/consultations/",
+    "/uz/search/?q=telefon",
+    "/uz/accounts/login/",
+    "/uz/accounts/signup/",
     "/no-such-page/",
 ]
 ADMIN_PAGES = [
@@ -38,21 +38,23 @@ def violations_of(context):
     found = []
     page.on(
         "console",
-        lambda message: found.append(f"{page.url}: {message.text}")
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            found.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     return page, found
 
 
 def sign_in(page, base_url, username):
-    page.goto(base_url + "/accounts/login/")
+    page.goto(base_url + "/uz/accounts/login/")
     page.fill("#id_login", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form.form button[type=submit]")
     page.wait_for_load_state()
     browser_complete_totp(page, base_url)
-    page.wait_for_url(base_url + "/")
+    page.wait_for_url(base_url + "/uz/")
 
 
 class BrowserContentSecurityPolicyTests:
@@ -65,7 +67,7 @@ class BrowserContentSecurityPolicyTests:
                 page.wait_for_load_state("networkidle")
         finally:
             context.close()
-        assert found == [], '\n'.join(found)
+        assert found == [], "\n".join(found)
 
     def test_staff_sign_in_and_the_admin_raise_no_violation(
         self, live_komak, chromium_browser
@@ -93,4 +95,4 @@ class BrowserContentSecurityPolicyTests:
             assert page.locator("[id$='-FORMS'] > *").count() == before + 1
         finally:
             context.close()
-        assert found == [], '\n'.join(found)
+        assert found == [], "\n".join(found)

@@ -196,7 +196,12 @@ garbage = st.one_of(
     ),
     st.dictionaries(st.text(max_size=8), json_values, max_size=4)
     .map(lambda value: {**value, "type": value.get("type")})
-    .filter(lambda value: value["type"] not in KNOWN_TYPES)
+    # A list or object as the type is unknown too (and cannot be looked up in a set).
+    .filter(
+        lambda value: (
+            not isinstance(value["type"], str) or value["type"] not in KNOWN_TYPES
+        )
+    )
     .map(lambda value: (json.dumps(value), "unknown_type")),
     st.integers(min_value=1, max_value=400).map(
         lambda extra: (

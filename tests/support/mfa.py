@@ -21,7 +21,7 @@ from django.test import Client
 
 from cms.demo_users import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
-MFA_PAGE = "/accounts/2fa/authenticate/"
+MFA_PAGE = "/uz/accounts/2fa/authenticate/"
 
 
 def totp_code(secret: str = DEMO_TOTP_SECRET, *, step_offset: int = 0) -> str:
@@ -70,7 +70,7 @@ def http_sign_in(
     opener = urllib.request.build_opener(
         urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(jar)
     )
-    login_url = base_url + "/accounts/login/"
+    login_url = base_url + "/uz/accounts/login/"
     with opener.open(login_url, timeout=30) as response:
         html = response.read().decode()
     fields = {"login": username, "password": password or DEMO_PASSWORD}

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.images import ImageFile
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +20,7 @@ from wagtail.images.models import Image
 from accounts.mfa import totp_enrol
 from accounts.middleware import staff_needs_two_factors
 from cms.demo_content import COURSES
+from cms.demo_translation import demo_course_translate
 from cms.demo_users import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS
 from cms.setup import site_structure_ensure
 from consultations.demo import seed_consultations
@@ -92,6 +94,10 @@ class Command(BaseCommand):
             self.seed_progress(users["learner"])
             seed_training(users)
             _video, video_note = demo_video_ensure()
+            # Every new course and lesson also appears in the other languages (as an
+            # alias until translated), and one course is translated into Russian.
+            call_command("sync_locale_trees")
+            demo_course_translate(language="ru")
         self.stdout.write(f"Lesson video: {video_note}.")
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
 
@@ -137,7 +143,9 @@ class Command(BaseCommand):
                 totp_enrol(user=user, secret=DEMO_TOTP_SECRET)
 
     def seed_courses(self):
-        index = CourseIndexPage.objects.first()
+        index = CourseIndexPage.objects.filter(
+            locale__language_code=settings.LANGUAGE_CODE
+        ).first()
         for number, spec in enumerate(COURSES):
             course = (
                 CoursePage.objects.child_of(index).filter(slug=spec["slug"]).first()
@@ -181,7 +189,9 @@ class Command(BaseCommand):
 
     def seed_progress(self, learner):
         """The demo learner finished the first lesson of the first course yesterday."""
-        course = CoursePage.objects.filter(slug=COURSES[0]["slug"]).first()
+        course = CoursePage.objects.filter(
+            slug=COURSES[0]["slug"], locale__language_code=settings.LANGUAGE_CODE
+        ).first()
         lesson = LessonPage.objects.child_of(course).live().order_by("path").first()
         yesterday = timezone.now() - timezone.timedelta(days=1)
         visit = uuid.uuid5(DEMO_NAMESPACE, "learner-visit-1")
