@@ -27,7 +27,7 @@ from learning.permissions import training_permissions_ensure
 
 # Content languages other than Uzbek, each synchronised from Uzbek by wagtail-localize:
 # it keeps an alias of every Uzbek page there until a trainer translates the page.
-SYNCED_LANGUAGES = ("ru", "kaa", "en")
+SYNCED_LANGUAGES = ("uz-cyrl", "ru", "kaa", "en")
 WORKFLOW_NAME = "Coordinator approval"
 HOME_TITLE = "Koʻmak"
 COURSES_TITLE = "Kurslar"

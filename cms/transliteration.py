@@ -295,3 +295,30 @@ def search_query_latin(query: str) -> str:
         lambda match: match["before"] + ("\u02bb" if match["before"] else "\u02bc"),
         query,
     )
+
+
+class CyrillicMachineTranslator:
+    """wagtail-localize's "Machine translate" for Uzbek (Latin) to Uzbek (Cyrillic).
+
+    A trainer who writes a Cyrillic version by hand starts from this transliteration
+    and corrects what needs correcting; for every other pair of languages the button
+    is not offered. Set as WAGTAILLOCALIZE_MACHINE_TRANSLATOR in the settings.
+    """
+
+    display_name = "Lotin → Кирилл"
+
+    def __init__(self, options):
+        self.options = options
+
+    def can_translate(self, source_locale, target_locale) -> bool:
+        return (
+            source_locale.language_code == "uz"
+            and target_locale.language_code == CyrillicPageMiddleware.LANGUAGE
+        )
+
+    def translate(self, source_locale, target_locale, strings):
+        from wagtail_localize.strings import StringValue
+
+        return {
+            string: StringValue(html_to_cyrillic(string.data)) for string in strings
+        }

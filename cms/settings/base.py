@@ -328,13 +328,20 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Content translation (wagtail-localize): trainers translate pages into Russian,
 # Karakalpak and English in the admin. Every other locale is synchronised from Uzbek
-# (cms migration 0002): a page not yet translated is there as an alias showing the
-# Uzbek text, so every course exists under every language prefix. Uzbek in Cyrillic is
-# not a content language: it is a variant of Uzbek, served from the Uzbek pages and
-# transliterated as it is sent (cms/transliteration.py).
+# (cms/setup.py): a page not yet translated is there as an alias showing the Uzbek
+# text, so every course exists under every language prefix. In Uzbek Cyrillic that
+# alias is written in Cyrillic as it is sent (cms/transliteration.py); a trainer who
+# writes a Cyrillic version by hand translates the page into "Uzbek (Cyrillic)".
 WAGTAIL_I18N_ENABLED = True
+# "Machine translate" from Uzbek Latin to Uzbek Cyrillic is our transliteration; no
+# other pair is offered (no text leaves the server for an outside service).
+WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
+    "CLASS": "cms.transliteration.CyrillicMachineTranslator",
+    "OPTIONS": {},
+}
 WAGTAIL_CONTENT_LANGUAGES = [
     ("uz", _("Uzbek")),
+    ("uz-cyrl", _("Uzbek (Cyrillic)")),
     ("ru", _("Russian")),
     ("kaa", _("Karakalpak")),
     ("en", _("English")),

@@ -5,6 +5,9 @@ import uuid
 from django import template
 from django.conf import settings
 from django.utils.html import format_html
+from django.utils.translation import get_language
+
+CYRILLIC_UZBEK = "uz-cyrl"
 
 register = template.Library()
 
@@ -24,5 +27,8 @@ def content_lang(page) -> str:
     told (WCAG 3.1.2, language of parts).
     """
     if getattr(page, "alias_of_id", None) is None:
+        return ""
+    # In Uzbek Cyrillic the Uzbek text is written in Cyrillic as it is sent.
+    if get_language() == CYRILLIC_UZBEK:
         return ""
     return format_html(' lang="{}"', settings.LANGUAGE_CODE)

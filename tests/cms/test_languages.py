@@ -5,11 +5,17 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
+from wagtail.models import Locale
+from wagtail_localize.models import Translation, TranslationSource
+from wagtail_localize.strings import StringValue
 
+from cms.demo_translation import page_translation_publish
 from cms.management.commands.cyrillic_catalog import transliterate_catalog
+from cms.transliteration import CyrillicMachineTranslator
 from tests.factories import course_create, user_create
+from tests.support.mfa import mark_second_factor_passed
 
 pytestmark = pytest.mark.django_db
 
@@ -79,29 +85,92 @@ class LanguageSwitchTests:
 
 
 class UzbekCyrillicTests:
-    @pytest.fixture
-    def cyrillic(self, client):
-        translation.activate("uz-cyrl")
-        yield client
-        translation.deactivate()
+    """/uz-cyrl/ shows the Uzbek pages written in Cyrillic, unless a trainer wrote a
+    Cyrillic version by hand (a translation into "Uzbek (Cyrillic)")."""
 
-    def test_interface_and_content_are_in_cyrillic(self, cyrillic):
+    @pytest.fixture
+    def course(self):
         course, lessons = course_create(title="Qoʻngʻiroq qilishni oʻrganamiz")
+        call_command("sync_locale_trees")
+        cyrillic = Locale.objects.get(language_code="uz-cyrl")
+        return course.get_translation(cyrillic), [
+            lesson.get_translation(cyrillic) for lesson in lessons
+        ]
+
+    def test_interface_and_content_are_in_cyrillic(self, client, course):
+        course, lessons = course
         assert course.url.startswith("/uz-cyrl/")
-        html = cyrillic.get(course.url).content.decode()
+        html = client.get(course.url).content.decode()
         assert '<html lang="uz-cyrl"' in html
         assert "Қўнғироқ қилишни ўрганамиз" in html
+        # Text shown in Cyrillic is not marked as (Latin) Uzbek.
+        assert 'lang="uz"' not in html.replace('value="uz" lang="uz"', "")
         leftover = LATIN_WORD.findall(visible_text(html))
         assert leftover == []
 
-    def test_links_and_markup_stay_as_they_are(self, cyrillic):
-        course, lessons = course_create(title="Telefon")
-        html = cyrillic.get(course.url).content.decode()
+    def test_links_and_markup_stay_as_they_are(self, client, course):
+        course, lessons = course
+        html = client.get(course.url).content.decode()
         assert f'href="{lessons[0].url}"' in html
+        assert lessons[0].url.startswith("/uz-cyrl/")
         assert 'class="site-header"' in html
 
-    def test_a_latin_reader_finds_the_way_back(self, cyrillic):
-        html = cyrillic.get(reverse("search")).content.decode()
+    def test_a_cyrillic_version_written_by_hand_is_shown_as_written(
+        self, client, course
+    ):
+        course, lessons = course
+        source = course.alias_of.specific
+        page_translation_publish(
+            page=source,
+            locale=course.locale,
+            # Not what the transliteration would give ("Қўнғироқ..."): the trainer's.
+            strings={"Qoʻngʻiroq qilishni oʻrganamiz": "Телефонда гаплашиш"},
+        )
+        html = client.get(course.url).content.decode()
+        assert "Телефонда гаплашиш" in html
+        assert "Қўнғироқ қилишни" not in html
+        # The Latin page is as it was.
+        assert (
+            "Qoʻngʻiroq qilishni oʻrganamiz" in client.get(source.url).content.decode()
+        )
+
+    def test_machine_translate_offers_the_transliteration_to_start_from(
+        self, client, course
+    ):
+        course, lessons = course
+        source_page = course.alias_of.specific
+        source, _ = TranslationSource.get_or_create_from_instance(source_page)
+        translation_job = Translation.objects.create(
+            source=source, target_locale=course.locale
+        )
+        coordinator = user_create(roles=["Coordinator"])
+        client.force_login(coordinator)
+        mark_second_factor_passed(client, coordinator)
+        response = client.post(
+            reverse("wagtail_localize:machine_translate", args=[translation_job.pk])
+        )
+        assert response.status_code == 302
+        translation_job.save_target(user=coordinator, publish=True)
+        course.refresh_from_db()
+        assert course.title == "Қўнғироқ қилишни ўрганамиз"
+        assert course.alias_of_id is None
+
+    def test_machine_translate_is_offered_for_uzbek_cyrillic_only(self):
+        translator = CyrillicMachineTranslator({})
+        locales = {
+            code: Locale.objects.get(language_code=code)
+            for code in ("uz", "uz-cyrl", "ru")
+        }
+        assert translator.can_translate(locales["uz"], locales["uz-cyrl"])
+        assert not translator.can_translate(locales["uz"], locales["ru"])
+        assert not translator.can_translate(locales["uz-cyrl"], locales["uz"])
+        result = translator.translate(
+            locales["uz"], locales["uz-cyrl"], [StringValue("Yoʻl <b>xaritasi</b>")]
+        )
+        assert [value.data for value in result.values()] == ["Йўл <b>харитаси</b>"]
+
+    def test_a_latin_reader_finds_the_way_back(self, client):
+        html = client.get("/uz-cyrl/search/").content.decode()
         assert re.search(r'value="uz" lang="uz"[^>]*>Oʻzbek tili<', html)
 
 
