@@ -8,6 +8,7 @@ course may serve a basic and a demanding program.
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -181,6 +182,20 @@ class ProgramCourse(Orderable):
                 name="learning_programcourse_pass_mark_percent",
             ),
         ]
+
+    def clean(self):
+        # Progress, assessments and certificates are kept on the Uzbek course, so
+        # that they follow a learner from one language to another.
+        course = getattr(self, "course", None)
+        if course is not None and course.locale.language_code != settings.LANGUAGE_CODE:
+            raise ValidationError(
+                {
+                    "course": _(
+                        "Choose the course in Uzbek. A learner takes it in any "
+                        "language, and the progress counts the same."
+                    )
+                }
+            )
 
     def __str__(self) -> str:
         return f"{self.program_id}: {self.course_id}"

@@ -95,12 +95,14 @@ class CertificateBrowserTests:
         match = re.search(r"(http://\S+/certificates/([A-Z0-9]+)/)", text)
         assert match, text
         verify_url, code = match.groups()
-        assert verify_url == f"{base}/uz/certificates/{code}/"
+        # No language in the printed address: it opens in the reader's.
+        assert verify_url == f"{base}/certificates/{code}/"
 
         # The printed address is the public check, which needs no sign-in.
         checker = chromium_browser.new_context(locale=LOCALE)
         check_page = checker.new_page()
         check_page.goto(verify_url)
+        assert check_page.url == f"{base}/uz/certificates/{code}/"
         assert check_page.get_by_text(uz("This certificate is valid.")).is_visible()
         assert PROGRAM_TITLE in check_page.content()
         checker.close()

@@ -64,7 +64,7 @@ class PhoneCodeBrowserTests:
             page.check("#id_remember")
             with page.expect_navigation():
                 page.click("form.form button[type=submit]")
-            assert page.url == base_url + "/"
+            assert page.url == base_url + "/uz/"
 
             session = next(
                 cookie for cookie in context.cookies() if cookie["name"] == "sessionid"

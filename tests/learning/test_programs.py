@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Locale
 
 from learning.models import Certificate, Enrolment
 from learning.program_selectors import enrolment_standing_get
@@ -163,3 +164,27 @@ class EnrolmentTests:
         with pytest.raises(ProgramError):
             enrolment_create(cohort=cohort_create(program=draft), user=user)
         assert not Enrolment.objects.exists()
+
+
+class ProgramCourseLanguageTests:
+    def test_a_program_takes_the_uzbek_course_not_a_language_version(self):
+        from django.core.exceptions import ValidationError
+        from django.core.management import call_command
+
+        from learning.models import ProgramCourse
+
+        course, _ = course_create()
+        call_command("sync_locale_trees")
+        program = program_create(courses=[course])
+        russian = course.get_translation(Locale.objects.get(language_code="ru"))
+        item = ProgramCourse(program=program, course=russian, pass_mark_percent=70)
+        with pytest.raises(ValidationError) as refused:
+            item.full_clean()
+        assert (
+            uz(
+                "Choose the course in Uzbek. A learner takes it in any language, "
+                "and the progress counts the same."
+            )
+            in refused.value.message_dict["course"]
+        )
+        ProgramCourse(program=program, course=course, pass_mark_percent=70).clean()
