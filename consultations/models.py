@@ -286,8 +286,10 @@ class ConsentTerms(models.Model):
     operator = models.TextField(
         verbose_name=_("operator"),
         default="",
-        help_text=_("Who processes the data: the organisation's name, address and "
-                    "how to contact it."),
+        help_text=_(
+            "Who processes the data: the organisation's name, address and "
+            "how to contact it."
+        ),
     )
     purposes = models.TextField(
         verbose_name=_("purposes"),
@@ -307,8 +309,10 @@ class ConsentTerms(models.Model):
     third_parties = models.TextField(
         verbose_name=_("transfer to third parties"),
         default="",
-        help_text=_("Who else receives the data, and whether it leaves Uzbekistan; "
-                    "write that there is none if so."),
+        help_text=_(
+            "Who else receives the data, and whether it leaves Uzbekistan; "
+            "write that there is none if so."
+        ),
     )
     text = models.TextField(
         verbose_name=_("full text"),

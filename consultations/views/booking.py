@@ -569,9 +569,7 @@ def appointments(request):
 def cancel(request, booking_id: int):
     booking = _participant_booking(request, booking_id)
     try:
-        services.booking_cancel(
-            booking=booking, by_user=request.user, request=request
-        )
+        services.booking_cancel(booking=booking, by_user=request.user, request=request)
     except services.BookingError as error:
         return _appointments_page(
             request, errors={booking.pk: error.message}, status=409
