@@ -45,12 +45,9 @@ from accounts.comfort import COOKIE_NAME as COMFORT_COOKIE
 from accounts.comfort import LARGE_TEXT
 from bench.page_weight import (
     BROWSER_ARGS,
-    COURSE_LIST,
     LEARNER,
     LOCALE,
     LOGIN,
-    MAX_COURSES,
-    MAX_LESSONS,
     NAV_TIMEOUT_MS,
     SLOW_3G,
     SLOW_NAV_TIMEOUT_MS,
@@ -60,7 +57,6 @@ from bench.page_weight import (
     bench,
     chromium,
     find_lessons,
-    links,
     path_of,
     sign_in,
     slow_3g_load_ms,
@@ -525,38 +521,9 @@ def print_measured(measured: Measured) -> None:
     figure(f"{measured.name}_axe_violations", len(measured.violations), "violations")
 
 
-def find_lessons_under_prefix(browser: Browser, base: str) -> tuple[int, list[str]]:
-    """page_weight's lesson search, where the course list answers from under a
-    language prefix (`/kurslar/` redirected to `/uz/kurslar/`): course links are those
-    under the path the course list was finally served from."""
-    context = browser.new_context(locale=LOCALE)
-    try:
-        page = context.new_page()
-        page.set_default_timeout(NAV_TIMEOUT_MS)
-        page.goto(base + COURSE_LIST)
-        course_list = urlsplit(page.url).path
-        courses = [
-            url
-            for url in links(page, "main a[href]")
-            if urlsplit(url).path.startswith(course_list)
-            and urlsplit(url).path != course_list
-        ][:MAX_COURSES]
-        lessons: list[str] = []
-        for course in courses:
-            page.goto(course)
-            lessons += [
-                url for url in links(page, "ol.lesson-list a") if url not in lessons
-            ]
-        return len(courses), lessons[:MAX_LESSONS]
-    finally:
-        context.close()
-
-
 def heaviest_lesson(browser: Browser, base: str, state: dict) -> str:
     """The lesson with the most bytes for the signed-in learner (as in page_weight)."""
     course_count, lessons = find_lessons(browser, base)
-    if not lessons:
-        course_count, lessons = find_lessons_under_prefix(browser, base)
     if not lessons:
         raise RuntimeError("no lessons found from the course list")
     weights = [weigh(browser, url, state) for url in lessons]
