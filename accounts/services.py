@@ -215,6 +215,20 @@ def phone_code_refusal_record(*, phone: str | None, request) -> bool:
     return True
 
 
+def second_factor_change_record(
+    *, user: User, change: str, authenticator_type: str, request=None
+) -> None:
+    """An authenticator app set up or removed, or recovery codes made anew: who has
+    which second factor is part of who may get in."""
+    audit_record(
+        actor=user,
+        action=AuditAction.MFA_CHANGE,
+        target=user,
+        request=request,
+        detail={"change": change, "authenticator": authenticator_type},
+    )
+
+
 def second_factor_event_record(
     *,
     user: User,

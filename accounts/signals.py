@@ -1,9 +1,16 @@
 """Signal receivers of the accounts app: comfort settings carried into the account,
 and the audit records of allauth's sign-in steps (a phone code accepted or refused,
-an authenticator code accepted or refused)."""
+an authenticator code accepted or refused, an authenticator set up, removed or
+renewed)."""
 
 from allauth.account.signals import authentication_step_completed, login_code_rejected
-from allauth.mfa.signals import authentication_failed, authenticator_used
+from allauth.mfa.signals import (
+    authentication_failed,
+    authenticator_added,
+    authenticator_removed,
+    authenticator_reset,
+    authenticator_used,
+)
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
@@ -12,6 +19,7 @@ from audit.models import AuditAction
 from .comfort import COOKIE_NAME, Comfort
 from .services import (
     phone_code_event_record,
+    second_factor_change_record,
     second_factor_event_record,
     user_comfort_save,
 )
@@ -82,3 +90,29 @@ def audit_second_factor_failed(
         request=request,
         reauthentication=bool(reauthentication),
     )
+
+
+def _second_factor_changed(change: str):
+    def receiver_(sender, request, user, authenticator, **kwargs):
+        second_factor_change_record(
+            user=user,
+            change=change,
+            authenticator_type=authenticator.type,
+            request=request,
+        )
+
+    return receiver_
+
+
+audit_second_factor_added = _second_factor_changed("added")
+audit_second_factor_removed = _second_factor_changed("removed")
+audit_second_factor_reset = _second_factor_changed("reset")
+authenticator_added.connect(
+    audit_second_factor_added, dispatch_uid="accounts.audit_second_factor_added"
+)
+authenticator_removed.connect(
+    audit_second_factor_removed, dispatch_uid="accounts.audit_second_factor_removed"
+)
+authenticator_reset.connect(
+    audit_second_factor_reset, dispatch_uid="accounts.audit_second_factor_reset"
+)

@@ -35,6 +35,7 @@ class AuditAction(models.TextChoices):
     PHONE_CODE_SIGN_IN = "phone_code_sign_in", _("Sign-in code accepted")
     MFA_SIGN_IN = "mfa_sign_in", _("Authenticator code accepted")
     MFA_SIGN_IN_FAILED = "mfa_sign_in_failed", _("Wrong authenticator code")
+    MFA_CHANGE = "mfa_change", _("Second factor set up, removed or renewed")
     ACCESS_DENIED = "access_denied", _("Access refused")
     BOOKING_CREATE = "booking_create", _("Booking made")
     BOOKING_CANCEL = "booking_cancel", _("Booking cancelled")

@@ -323,3 +323,31 @@ class SecondFactorAuditTests:
         self.password_step(client, staff)
         client.post(reverse("mfa_authenticate"), {"code": ""})
         assert self.second_factor_records() == []
+
+
+class SecondFactorChangeTests:
+    @pytest.mark.parametrize(
+        ("signal_name", "change"),
+        [
+            ("authenticator_added", "added"),
+            ("authenticator_removed", "removed"),
+            ("authenticator_reset", "reset"),
+        ],
+    )
+    def test_each_change_of_a_second_factor_is_recorded(self, rf, signal_name, change):
+        from allauth.mfa import signals
+        from allauth.mfa.models import Authenticator
+
+        staff = user_create(roles=["Coordinator"])
+        codes = Authenticator.objects.create(
+            user=staff, type=Authenticator.Type.RECOVERY_CODES, data={}
+        )
+        request = rf.post("/uz/accounts/2fa/", REMOTE_ADDR="203.0.113.9")
+        getattr(signals, signal_name).send(
+            sender=Authenticator, request=request, user=staff, authenticator=codes
+        )
+        (record,) = AuditRecord.objects.filter(action=AuditAction.MFA_CHANGE)
+        assert record.actor_id == staff.pk
+        assert record.detail == {"change": change, "authenticator": "recovery_codes"}
+        assert record.ip_address == "203.0.113.9"
+        assert audit_chain_verify().ok

@@ -15,6 +15,7 @@ from django.utils.html import escape
 
 from accounts.mfa import totp_enrol
 from accounts.middleware import LAST_SEEN_SESSION_KEY
+from audit.models import AuditAction, AuditRecord
 from cms.demo_users import DEMO_TOTP_SECRET
 from tests.factories import PASSWORD, user_create
 from tests.support.i18n import uz
@@ -71,7 +72,9 @@ class SecondFactorTests:
             assert response["Location"] == ACTIVATE_PAGE, path
 
     @pytest.mark.parametrize("kind", STAFF_KINDS)
-    def test_setting_up_the_app_opens_the_site_and_the_admin(self, client, kind):
+    def test_setting_up_the_app_opens_the_site_and_the_admin(
+        self, client, kind, django_capture_on_commit_callbacks
+    ):
         staff = staff_create(kind)
         password_sign_in(client, staff)
         # allauth asks for the password again before a factor is added.
@@ -88,11 +91,20 @@ class SecondFactorTests:
         assert wrong.status_code == 200
         assert not Authenticator.objects.filter(user=staff).exists()
 
-        done = client.post(ACTIVATE_PAGE, {"code": totp_code(secret)})
+        # allauth announces the new authenticator once the transaction commits.
+        with django_capture_on_commit_callbacks(execute=True):
+            done = client.post(ACTIVATE_PAGE, {"code": totp_code(secret)})
         assert done.status_code == 302
         assert Authenticator.objects.filter(
             user=staff, type=Authenticator.Type.TOTP
         ).exists()
+        # Who set up which second factor is in the audit trail.
+        added = AuditRecord.objects.filter(
+            action=AuditAction.MFA_CHANGE, actor_id=staff.pk, detail__change="added"
+        )
+        assert Authenticator.Type.TOTP in {
+            record.detail["authenticator"] for record in added
+        }
         assert client.get("/uz/").status_code == 200
         if kind != "Specialist":  # specialists do not work in the admin
             assert client.get("/admin/").status_code == 200
