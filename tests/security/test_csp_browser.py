@@ -81,9 +81,9 @@ class BrowserContentSecurityPolicyTests:
                 assert response.status == 200, path
                 page.wait_for_load_state("networkidle")
             # The editor of a page: the home page in Uzbek (each language has its
-            # own home page now). Not yet a lesson: Wagtail's rich text editor
-            # (React, in its vendor.js) inserts <style> elements that this policy
-            # blocks (docs/security.md, "Known gaps").
+            # own home page now). Not a lesson: Draftail, the rich text editor,
+            # inserts <style> elements for its placeholders, which this policy
+            # blocks (docs/security.md, "Known gap").
             for title in ("Koʻmak",):
                 page_id = live_komak.shell(
                     "from wagtail.models import Page; print(Page.objects.get("
