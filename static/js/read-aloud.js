@@ -1,14 +1,18 @@
 // "Read aloud": the browser's own speech synthesis reads the lesson text, where it
-// has a voice for the page's language. Without such a voice the button stays hidden:
+// has a voice for the text's language. Without such a voice the button stays hidden:
 // a voice for another language would read Uzbek words wrongly.
 const button = document.querySelector("[data-read-aloud]");
 
-function pageLanguage() {
-  return (document.documentElement.lang || "").toLowerCase();
+// The text's own language: a lesson not yet translated is in Uzbek (lang="uz" on the
+// text) on a page in, say, Russian.
+function textLanguage() {
+  const target = button && document.querySelector(button.dataset.readAloud);
+  const holder = target && target.closest("[lang]");
+  return ((holder && holder.lang) || document.documentElement.lang || "").toLowerCase();
 }
 
 function voiceForPage() {
-  const language = pageLanguage();
+  const language = textLanguage();
   const primary = language.split("-")[0];
   const voices = window.speechSynthesis.getVoices();
   const tag = (voice) => voice.lang.toLowerCase().replace("_", "-");

@@ -108,3 +108,31 @@ class ReadAloudTests:
             assert button.get_attribute("aria-pressed") == "false"
         finally:
             context.close()
+
+    def test_reads_each_text_in_its_own_language(self, live_komak, chromium_browser):
+        """On the Russian site, a lesson not yet translated is Uzbek text: only an
+        Uzbek voice may read it; the translated lesson is read in Russian."""
+        untranslated = "/ru/kurslar/smartfon-asoslari/telefonni-yoqish/"
+        translated = "/ru/kurslar/oila-bilan-videoqongiroq/tayyorgarlik/"
+        for voices, path, expected in (
+            (["ru-RU"], untranslated, None),
+            (["ru-RU", "uz-UZ"], untranslated, "uz-UZ"),
+            (["ru-RU"], translated, "ru-RU"),
+        ):
+            context = chromium_browser.new_context(locale="ru-RU")
+            with_voices(context, voices)
+            page = context.new_page()
+            try:
+                page.goto(live_komak.url + path)
+                page.wait_for_load_state("load")
+                assert page.locator("html").get_attribute("lang") == "ru"
+                button = page.locator("[data-read-aloud]")
+                if expected is None:
+                    assert not button.is_visible(), (voices, path)
+                    continue
+                button.wait_for()
+                button.click()
+                spoken = page.evaluate("window.__spoken")
+                assert spoken[0]["lang"] == expected, (voices, path)
+            finally:
+                context.close()
