@@ -2,7 +2,13 @@
 // WebRTC with perfect negotiation, a fallback ladder for weak links, and reconnection.
 //
 // The client is the polite peer, the specialist the impolite one
-// (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example).
+// (https://w3c.github.io/webrtc-pc/#perfect-negotiation-example). Perfect negotiation
+// survives two offers crossing, but the side that rolls back must gather its ICE
+// candidates again, and with a relay alone that has stalled for good in Chromium. So
+// offers do not cross by design: when the specialist lets the client in, the specialist
+// makes the first offer and the client adds its camera and microphone as it answers;
+// the specialist leads ICE restarts. A page opened (or reloaded) in a call already
+// under way offers at once, whichever side it is: the other side is not offering.
 
 import { assess, step } from "./ladder.js";
 
@@ -43,6 +49,11 @@ let badSamples = 0;
 let goodSamples = 0;
 let statsTimer = null;
 let disconnectTimer = null;
+let tracksAdded = false;
+// This page opened into a call already admitted (a reload, a second device).
+let joinedInProgress = false;
+// How long the client waits for the specialist to restart ICE before it does.
+const POLITE_RESTART_DELAY_MS = 10_000;
 
 function say(text) {
   statusEl.textContent = text;
@@ -116,7 +127,10 @@ async function onSignal(message) {
   switch (message.type) {
     case "welcome":
       iceServers = message.iceServers || [];
-      if (message.admitted) onAdmitted();
+      if (message.admitted && !admitted) {
+        joinedInProgress = true;
+        onAdmitted();
+      }
       else say(role === "client" ? T.waitingClient : T.waitingSpecialist);
       break;
     case "peer":
@@ -188,7 +202,14 @@ const relayOnly = new URLSearchParams(location.search).has("relay");
 
 function createPeerConnection() {
   pc = new RTCPeerConnection({ iceServers, iceTransportPolicy: relayOnly ? "relay" : "all" });
-  for (const track of localStream.getTracks()) pc.addTrack(track, localStream);
+  if (!polite || joinedInProgress) {
+    addLocalTracks();
+    // With neither camera nor microphone, still offer, to receive the client's.
+    if (!localStream.getTracks().length) {
+      pc.addTransceiver("audio", { direction: "recvonly" });
+      pc.addTransceiver("video", { direction: "recvonly" });
+    }
+  }
   pc.addEventListener("track", ({ streams }) => {
     if (remoteVideo.srcObject !== streams[0]) remoteVideo.srcObject = streams[0];
   });
@@ -227,19 +248,34 @@ function createPeerConnection() {
       say(T.inCall);
     } else if (pc.connectionState === "disconnected") {
       say(T.reconnecting);
-      // Give the link a few seconds to come back on its own, then restart ICE.
+      // Give the link a few seconds to come back on its own, then restart ICE (the
+      // client later, only if the specialist's restart has not come).
       clearTimeout(disconnectTimer);
-      disconnectTimer = setTimeout(restartIce, 4000);
+      disconnectTimer = setTimeout(restartIce, polite ? 4000 + POLITE_RESTART_DELAY_MS : 4000);
     } else if (pc.connectionState === "failed") {
       say(T.reconnecting);
-      restartIce();
+      clearTimeout(disconnectTimer);
+      if (polite) disconnectTimer = setTimeout(restartIce, POLITE_RESTART_DELAY_MS);
+      else restartIce();
     }
   });
   statsTimer = setInterval(checkQuality, STATS_EVERY_MS);
 }
 
 function restartIce() {
-  if (pc && pc.signalingState !== "closed") pc.restartIce();
+  if (pc && pc.signalingState !== "closed" && pc.connectionState !== "connected") {
+    console.debug("ice restart");
+    pc.restartIce();
+  }
+}
+
+function addLocalTracks() {
+  if (tracksAdded) return;
+  tracksAdded = true;
+  // On the client this runs between the specialist's offer and the answer: addTrack
+  // takes the transceivers the offer made, so the answer sends at once and no offer
+  // of the client's own follows.
+  for (const track of localStream.getTracks()) pc.addTrack(track, localStream);
 }
 
 // Offers, answers and candidates that arrive before this side's peer connection exists
@@ -266,8 +302,11 @@ async function applyDescription(description) {
   if (ignoreOffer) return;
   await pc.setRemoteDescription(description);
   if (description.type === "offer") {
+    const firstAnswer = !tracksAdded;
+    addLocalTracks();
     await pc.setLocalDescription();
     send({ type: pc.localDescription.type, sdp: pc.localDescription.sdp });
+    if (firstAnswer && manualAudioOnly) await setLevel(2, false);
   }
 }
 
