@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Count, Max, Q
+from django.utils.translation import get_language
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page
 
 from cms.languages import locale_id_of
@@ -165,11 +167,19 @@ def learner_courses_in_progress(*, user) -> list[CourseProgress]:
             user=user, completed_at__isnull=False
         ).values_list("lesson__translation_key", flat=True)
     )
+    # Each course shown in the reader's language where it is there, in one query.
+    shown_by_key = {
+        page.translation_key: page
+        for page in CoursePage.objects.live().filter(
+            locale_id=locale_id_of(
+                get_supported_content_language_variant(get_language())
+            ),
+            translation_key__in=[course.translation_key for course in courses],
+        )
+    }
     result = []
     for course in courses:
-        # Shown in the reader's language where the course is there.
-        shown = course.localized
-        shown = shown if shown.live else course
+        shown = shown_by_key.get(course.translation_key, course)
         result.append(
             CourseProgress(
                 course=shown,
