@@ -71,6 +71,24 @@ class AuditAction(models.TextChoices):
     KEYS_ROTATE = "keys_rotate", _("Encryption keys rotated")
     CERTIFICATE_ISSUE = "certificate_issue", _("Certificate issued")
     CERTIFICATE_REVOKE = "certificate_revoke", _("Certificate revoked")
+    CERTIFICATE_DOWNLOAD = "certificate_download", _("Certificate PDF downloaded")
+    # Reads of personal data in the admin (issue 11): each leaves one record.
+    REPORT_VIEW = "report_view", _("Training report viewed")
+    REPORT_EXPORT = "report_export", _("Training report exported")
+    LEARNER_VIEW = "learner_view", _("Learner's training record viewed")
+    COHORT_MEMBERS_VIEW = "cohort_members_view", _("Cohort members listed")
+    COHORT_MEMBER_LOOKUP = "cohort_member_lookup", _("Cohort member looked up")
+    COHORT_IMPORT = "cohort_import", _("Cohort file imported")
+    ENROLMENT_CREATE = "enrolment_create", _("Person enrolled in a cohort")
+    USER_VIEW = "user_view", _("User viewed by staff")
+    USER_LIST_VIEW = "user_list_view", _("Users listed by staff")
+    AUDIT_VIEW = "audit_view", _("Audit trail viewed")
+    AUDIT_REVEAL = "audit_reveal", _("Person behind a pseudonym revealed")
+    AUDIT_CHECKPOINT = "audit_checkpoint", _("Audit checkpoint written")
+    PASSWORD_CHANGE = "password_change", _("Password changed")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    PHONE_CHANGE = "phone_change", _("Phone number changed")
+    EMAIL_CHANGE = "email_change", _("E-mail address changed")
 
 
 class AuditRecord(models.Model):
