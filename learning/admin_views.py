@@ -1,13 +1,18 @@
 """Admin views of training programs: cohort members and CSV import, the training
 reports (Wagtail's `ReportView`, with CSV and XLSX export), a learner's detail and
 revoking a certificate.
+
+Who appears here is decided by the selectors of "Who sees whom"
+(`program_selectors`): every view and report starts from them, and a person outside
+them gets a 404 as if she did not exist. Every read of personal data leaves one
+audit record, written by those selectors.
 """
 
 import django_filters
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,16 +21,26 @@ from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
 
 from accounts.regions import Region
+from audit.models import AuditAction
 
-from .cohort_import import CohortImportError, cohort_import_csv, user_find_by_login
-from .models import Certificate, Cohort, Enrolment, Program
+from .cohort_import import CohortImportError, cohort_import_csv
+from .models import Certificate, Enrolment
 from .program_selectors import (
+    certificate_staff_read_record,
+    certificate_visible_get,
+    certificates_visible,
+    cohort_members_list,
+    cohort_visible_get,
+    cohorts_visible,
     completion_percent,
     completion_rows,
-    enrolment_standing_get,
+    enrolments_visible,
+    learner_record_get,
+    programs_visible,
     today_local,
+    training_report_read_record,
 )
-from .program_services import ProgramError, certificate_revoke, enrolment_create
+from .program_services import ProgramError, certificate_revoke, cohort_member_add
 
 REPORTS_PERMISSION = "learning.view_training_reports"
 
@@ -39,36 +54,46 @@ def _require(request, permission: str) -> None:
 
 
 def cohort_members(request, cohort_id: int):
-    """The cohort's members; add one person, or import a CSV file (all or nothing)."""
+    """The cohort's members; add one person, or import a CSV file (all or nothing).
+
+    A person is confirmed only by what the trainer typed, and a refusal names
+    nobody (docs/privacy.md, "Who sees whom")."""
     _require(request, "learning.change_cohort")
-    cohort = get_object_or_404(Cohort.objects.select_related("program"), pk=cohort_id)
+    cohort = cohort_visible_get(
+        reader=request.user, cohort_id=cohort_id, request=request
+    )
+    if cohort is None:
+        raise Http404
     problems, file_error, status = [], "", 200
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "add":
             login = request.POST.get("login", "").strip()
-            user = user_find_by_login(login) if login else None
-            if user is None:
-                messages.error(request, _("Nobody has this username or phone number."))
+            try:
+                cohort_member_add(
+                    cohort=cohort, login=login, by=request.user, request=request
+                )
+            except ProgramError as error:
+                messages.error(request, error.message)
                 status = 400
             else:
-                try:
-                    enrolment_create(cohort=cohort, user=user)
-                except ProgramError as error:
-                    messages.error(request, error.message)
-                    status = 400
-                else:
-                    messages.success(
-                        request, _("%(name)s is enrolled.") % {"name": user}
-                    )
-                    return redirect(request.path)
+                # Only what the trainer typed, never the name the login belongs to.
+                messages.success(
+                    request, _("%(login)s is enrolled.") % {"login": login}
+                )
+                return redirect(request.path)
         elif action == "import":
             upload = request.FILES.get("file")
             if upload is None:
                 file_error, status = _("Choose a CSV file to import."), 400
             else:
                 try:
-                    created = cohort_import_csv(cohort=cohort, data=upload.read())
+                    created = cohort_import_csv(
+                        cohort=cohort,
+                        data=upload.read(),
+                        by=request.user,
+                        request=request,
+                    )
                 except CohortImportError as error:
                     problems, file_error, status = error.problems, error.message, 400
                 else:
@@ -80,11 +105,7 @@ def cohort_members(request, cohort_id: int):
                     return redirect(request.path)
         else:
             status = 400
-    members = (
-        Enrolment.objects.filter(cohort=cohort)
-        .select_related("user", "program")
-        .order_by("user__full_name")
-    )
+    members = cohort_members_list(reader=request.user, cohort=cohort, request=request)
     return render(
         request,
         "learning/admin/cohort_members.html",
@@ -102,14 +123,23 @@ def cohort_members(request, cohort_id: int):
 # Reports ------------------------------------------------------------------------
 
 
+def _programs_of(request):
+    return programs_visible(reader=request.user)
+
+
+def _cohorts_of(request):
+    return cohorts_visible(reader=request.user)
+
+
 class EnrolmentFilterSet(WagtailFilterSet):
+    # The choices are the reader's own programs and cohorts only.
     program = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Training program"),
-        queryset=Program.objects.all(),
+        queryset=_programs_of,
     )
     cohort = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Cohort"),
-        queryset=Cohort.objects.all(),
+        queryset=_cohorts_of,
     )
     region = django_filters.ChoiceFilter(
         label=gettext_lazy("Region"),
@@ -149,14 +179,52 @@ class LearnerFilterSet(EnrolmentFilterSet):
 
 
 class TrainingReportView(ReportView):
-    """A report readable by trainers and coordinators (`view_training_reports`)."""
+    """A report readable by trainers and coordinators (`view_training_reports`),
+    over the people its reader sees; each page, results fragment and export is
+    recorded with the filter used and its number of rows."""
+
+    report_name = ""
 
     def dispatch(self, request, *args, **kwargs):
         _require(request, REPORTS_PERMISSION)
         return super().dispatch(request, *args, **kwargs)
 
+    def enrolments(self):
+        return enrolments_visible(reader=self.request.user)
+
+    def filters_used(self) -> list[str]:
+        """The filters applied, as `name=value` with ids and codes only."""
+        if not (self.filters and self.filters.is_valid()):
+            return []
+        used = []
+        for name in self.filters.form.changed_data:
+            value = self.filters.form.cleaned_data.get(name)
+            if value in (None, ""):
+                continue
+            used.append(f"{name}={getattr(value, 'pk', value)}")
+        return sorted(used)
+
+    def render_to_response(self, context, **response_kwargs):
+        paginator = context.get("paginator")
+        if paginator is not None:
+            rows = paginator.count
+        elif isinstance(context["object_list"], list):
+            rows = len(context["object_list"])
+        else:
+            rows = context["object_list"].count()
+        training_report_read_record(
+            reader=self.request.user,
+            report=self.report_name,
+            export_format=self.request.GET.get("export") if self.is_export else None,
+            filters=self.filters_used(),
+            rows=rows,
+            request=self.request,
+        )
+        return super().render_to_response(context, **response_kwargs)
+
 
 class CompletionReportView(TrainingReportView):
+    report_name = "completion"
     page_title = gettext_lazy("Training completion")
     verbose_name = gettext_lazy("group")
     verbose_name_plural = gettext_lazy("groups")
@@ -188,7 +256,7 @@ class CompletionReportView(TrainingReportView):
         return f"training-completion-{today_local().isoformat()}"
 
     def get_queryset(self):
-        enrolments = self.filter_queryset(Enrolment.objects.all())
+        enrolments = self.filter_queryset(self.enrolments())
         return completion_rows(enrolments=enrolments, today=today_local())
 
     def decorate_paginated_queryset(self, object_list):
@@ -211,6 +279,7 @@ def _learner_url(enrolment: Enrolment) -> str:
 
 
 class LearnersReportView(TrainingReportView):
+    report_name = "learners"
     page_title = gettext_lazy("Social workers in training")
     header_icon = "group"
     index_url_name = "learning_reports:learners"
@@ -257,12 +326,15 @@ class LearnersReportView(TrainingReportView):
         return f"training-learners-{today_local().isoformat()}"
 
     def get_base_queryset(self):
-        return Enrolment.objects.select_related("user", "program", "cohort").order_by(
-            "program__title", "user__full_name", "pk"
+        return (
+            self.enrolments()
+            .select_related("user", "program", "cohort")
+            .order_by("program__title", "user__full_name", "pk")
         )
 
 
 class OverdueReportView(LearnersReportView):
+    report_name = "overdue"
     page_title = gettext_lazy("Overdue training")
     header_icon = "warning"
     index_url_name = "learning_reports:overdue"
@@ -283,7 +355,7 @@ class OverdueReportView(LearnersReportView):
 class CertificateFilterSet(WagtailFilterSet):
     program = django_filters.ModelChoiceFilter(
         label=gettext_lazy("Training program"),
-        queryset=Program.objects.all(),
+        queryset=_programs_of,
     )
     valid = django_filters.BooleanFilter(
         label=gettext_lazy("Valid"),
@@ -301,6 +373,7 @@ def _revoke_url(certificate: Certificate) -> str:
 
 
 class CertificatesReportView(TrainingReportView):
+    report_name = "certificates"
     page_title = gettext_lazy("Certificates")
     header_icon = "doc-full"
     index_url_name = "learning_reports:certificates"
@@ -324,25 +397,27 @@ class CertificatesReportView(TrainingReportView):
     ]
 
     def get_base_queryset(self):
-        return Certificate.objects.order_by("-issued_on", "-pk")
+        return certificates_visible(reader=self.request.user).order_by(
+            "-issued_on", "-pk"
+        )
 
 
 def learner_detail(request, user_id: int):
-    """One social worker's programs: course by course, attempts and certificates."""
+    """One person's programs, course by course, attempts and certificates: only
+    what the reader sees, and a 404 for anyone she does not (not even a name)."""
     _require(request, REPORTS_PERMISSION)
-    person = get_object_or_404(get_user_model(), pk=user_id)
-    enrolments = Enrolment.objects.filter(user=person).select_related(
-        "program", "cohort", "user"
-    )
+    record = learner_record_get(reader=request.user, user_id=user_id, request=request)
+    if record is None:
+        raise Http404
     return render(
         request,
         "learning/admin/learner_detail.html",
         {
-            "person": person,
-            "standings": [enrolment_standing_get(enrolment=e) for e in enrolments],
-            "certificates": Certificate.objects.filter(user=person),
+            "person": record.person,
+            "standings": record.standings,
+            "certificates": record.certificates,
             "today": today_local(),
-            "page_title": person.get_full_name(),
+            "page_title": record.person.get_full_name(),
         },
     )
 
@@ -350,7 +425,11 @@ def learner_detail(request, user_id: int):
 def certificate_revoke_view(request, code: str):
     """A certificate's facts and, for coordinators, the form to revoke it."""
     _require(request, REPORTS_PERMISSION)
-    certificate = get_object_or_404(Certificate, code=code)
+    certificate = certificate_visible_get(
+        reader=request.user, code=code, request=request
+    )
+    if certificate is None:
+        raise Http404
     can_revoke = request.user.has_perm("learning.revoke_certificate")
     status = 200
     if request.method == "POST":
@@ -369,6 +448,12 @@ def certificate_revoke_view(request, code: str):
         else:
             messages.success(request, _("The certificate is revoked."))
             return redirect(request.path)
+    certificate_staff_read_record(
+        reader=request.user,
+        certificate=certificate,
+        action=AuditAction.LEARNER_VIEW,
+        request=request,
+    )
     return render(
         request,
         "learning/admin/certificate_revoke.html",

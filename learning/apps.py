@@ -4,6 +4,24 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _certificates_forget_holder(sender, instance, **kwargs):
+    """A user row removed outright (by an administrator) leaves her certificates
+    verifiable and nameless, as deleting her own account does."""
+    from .program_services import certificates_holder_forget
+
+    certificates_holder_forget(user=instance)
+
+
 class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = _("Learning")
+
+    def ready(self):
+        from django.conf import settings
+        from django.db.models.signals import pre_delete
+
+        pre_delete.connect(
+            _certificates_forget_holder,
+            sender=settings.AUTH_USER_MODEL,
+            dispatch_uid="learning_certificates_forget_holder",
+        )

@@ -1,12 +1,16 @@
 """Enrolling a cohort from a CSV file, all or nothing.
 
 The file is checked row by row first; if any row has a problem, the trainer gets a
-list naming each such row and its problem, and nobody is enrolled. Only a file
-without problems is imported, in one transaction.
+list of the rows by number, each with its problem, and nobody is enrolled. Only a
+file without problems is imported, in one transaction.
 
 The file is UTF-8 (a byte-order mark, as Excel writes it, is fine), separated by
 commas or semicolons, with a header row that has a `login` column: the person's
 username or phone number. Other columns (a name, a note) are ignored.
+
+The problems name nobody and repeat no login: only social workers are found, "not
+found" and "not a social worker" read the same, and each import is recorded with
+counts only (`cohort_import`: rows tried, matched, enrolled), never the logins.
 """
 
 import csv
@@ -14,17 +18,21 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from accounts.phone import normalize_phone
+from audit.models import AuditAction
+from audit.services import audit_record
 
 from .models import Cohort, Enrolment
-from .program_selectors import today_local
-from .program_services import enrolment_check
+from .program_selectors import social_worker_find, today_local
+from .program_services import (
+    ProgramError,
+    enrolment_check,
+    enrolment_create,
+    no_social_worker_message,
+    program_enrolment_check,
+)
 
 MAX_ROWS = 2000
 MAX_BYTES = 512 * 1024
@@ -33,7 +41,6 @@ MAX_BYTES = 512 * 1024
 @dataclass(frozen=True)
 class RowProblem:
     row: int  # as a spreadsheet numbers it: the header is row 1
-    login: str
     message: str
 
 
@@ -44,17 +51,6 @@ class CohortImportError(Exception):
         super().__init__(message or problems)
         self.problems = problems
         self.message = message
-
-
-def user_find_by_login(login: str):
-    """The person with this username (any case) or phone number, if any."""
-    users = get_user_model().objects
-    query = Q(username__iexact=login)
-    try:
-        query |= Q(phone_number=normalize_phone(login))
-    except ValidationError:
-        pass
-    return users.filter(query).first()
 
 
 def _rows(data: bytes) -> list[tuple[int, dict]]:
@@ -90,35 +86,66 @@ def _rows(data: bytes) -> list[tuple[int, dict]]:
 
 
 def cohort_import_csv(
-    *, cohort: Cohort, data: bytes, today: date | None = None
+    *,
+    cohort: Cohort,
+    data: bytes,
+    by=None,
+    request=None,
+    today: date | None = None,
 ) -> list[Enrolment]:
     """Enrol everyone listed in the file, or nobody.
 
     Raises `CohortImportError` with every problem found; returns the new enrolments.
+    Every try is recorded (`cohort_import`), refused or not, and each enrolment too.
     """
     today = today or today_local()
+    counts = {"rows": 0, "matched": 0, "enrolled": 0, "problems": 0}
+    try:
+        enrolments = _import(
+            cohort=cohort, data=data, by=by, request=request, today=today, counts=counts
+        )
+    except CohortImportError as error:
+        counts["problems"] = len(error.problems) or 1
+        _import_record(cohort=cohort, by=by, request=request, counts=counts)
+        raise
+    counts["enrolled"] = len(enrolments)
+    _import_record(cohort=cohort, by=by, request=request, counts=counts)
+    return enrolments
+
+
+def _import_record(*, cohort, by, request, counts: dict) -> None:
+    audit_record(
+        actor=by,
+        action=AuditAction.COHORT_IMPORT,
+        target=cohort,
+        request=request,
+        detail=counts,
+    )
+
+
+def _import(*, cohort, data, by, request, today, counts) -> list[Enrolment]:
+    problem = program_enrolment_check(program=cohort.program, today=today)
+    if problem:
+        raise CohortImportError([], problem)
     rows = _rows(data)
+    counts["rows"] = len(rows)
     problems: list[RowProblem] = []
     users = []
     seen: dict[int, int] = {}
     for number, row in rows:
         login = (row.get("login") or "").strip()
         if not login:
-            problems.append(RowProblem(number, login, _("The login is empty.")))
+            problems.append(RowProblem(number, _("The login is empty.")))
             continue
-        user = user_find_by_login(login)
+        user = social_worker_find(login=login)
         if user is None:
-            problems.append(
-                RowProblem(
-                    number, login, _("Nobody has this username or phone number.")
-                )
-            )
+            problems.append(RowProblem(number, no_social_worker_message()))
             continue
+        counts["matched"] += 1
         if user.pk in seen:
             problems.append(
                 RowProblem(
                     number,
-                    login,
                     _("The same person is already on row %(row)s.")
                     % {"row": seen[user.pk]},
                 )
@@ -127,7 +154,7 @@ def cohort_import_csv(
         seen[user.pk] = number
         problem = enrolment_check(program=cohort.program, user=user, today=today)
         if problem:
-            problems.append(RowProblem(number, login, problem))
+            problems.append(RowProblem(number, problem))
             continue
         users.append(user)
     if problems:
@@ -135,12 +162,12 @@ def cohort_import_csv(
     try:
         with transaction.atomic():
             return [
-                Enrolment.objects.create(
-                    user=user, program=cohort.program, cohort=cohort
+                enrolment_create(
+                    cohort=cohort, user=user, today=today, by=by, request=request
                 )
                 for user in users
             ]
-    except IntegrityError:
+    except (IntegrityError, ProgramError):
         raise CohortImportError(
             [], _("Someone was enrolled meanwhile. Send the file again.")
         ) from None

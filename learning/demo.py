@@ -2,10 +2,11 @@
 courses, two programs, two cohorts of synthetic social workers in several regions,
 and the demo social worker's own progress. Idempotent.
 
-The demo social worker (`socialworker`) has completed "Raqamli xizmat asoslari" and
-holds its certificate, and is halfway through "Maʼlumotlar himoyasi va onlayn
-xizmat": its first course is done, the second course's lessons are done but its
-final assessment is still to take (the browser test takes it).
+The demo trainer (`trainer`) runs both programs, so her reports and cohorts are
+filled. The demo social worker (`socialworker`) has completed "Raqamli xizmat
+asoslari" and holds its certificate, and is halfway through "Maʼlumotlar himoyasi
+va onlayn xizmat": its first course is done, the second course's lessons are done
+but its final assessment is still to take (the browser test takes it).
 """
 
 import uuid
@@ -190,24 +191,33 @@ def _bank_ensure(course: CoursePage) -> None:
     course.save_revision().publish()
 
 
-def _program_ensure(*, slug, title, summary, hours, courses, opens, deadline):
+def _program_ensure(*, slug, title, summary, hours, courses, opens, deadline, trainers):
+    """The program, published and run by `trainers` (also in an older demo
+    database, where it was made before programs had trainers)."""
     program = Program.objects.filter(slug=slug).first()
-    if program:
-        return program
-    program = Program(
-        slug=slug,
-        title=title,
-        summary=summary,
-        cpd_hours=Decimal(hours),
-        enrolment_opens=opens,
-        enrolment_closes=opens + timedelta(days=120),
-        deadline=deadline,
-    )
-    program.save()
-    for order, (course, mark) in enumerate(courses):
-        ProgramCourse.objects.create(
-            program=program, course=course, pass_mark_percent=mark, sort_order=order
+    if program is None:
+        program = Program(
+            slug=slug,
+            title=title,
+            summary=summary,
+            cpd_hours=Decimal(hours),
+            enrolment_opens=opens,
+            enrolment_closes=opens + timedelta(days=120),
+            deadline=deadline,
         )
+        program.save()
+        for order, (course, mark) in enumerate(courses):
+            ProgramCourse.objects.create(
+                program=program,
+                course=course,
+                pass_mark_percent=mark,
+                sort_order=order,
+            )
+    running = set(program.trainers.values_list("pk", flat=True))
+    if program.live and running.issuperset(trainer.pk for trainer in trainers):
+        return program
+    program.trainers.add(*trainers)
+    # Through a revision, so that the admin's edit form shows the trainers too.
     program.save_revision().publish()
     return program
 
@@ -296,6 +306,8 @@ def seed_training(users: dict) -> None:
         _bank_ensure(course)
     online.refresh_from_db()
     privacy.refresh_from_db()
+    # The demo trainer runs both programs, so her reports are filled.
+    trainers = [users["trainer"]] if "trainer" in users else []
     basics = _program_ensure(
         slug="raqamli-xizmat-asoslari",
         title="Raqamli xizmat asoslari",
@@ -304,6 +316,7 @@ def seed_training(users: dict) -> None:
         courses=[(online, 80)],
         opens=today - timedelta(days=90),
         deadline=today - timedelta(days=5),
+        trainers=trainers,
     )
     privacy_program = _program_ensure(
         slug="malumot-himoyasi-va-onlayn-xizmat",
@@ -313,6 +326,7 @@ def seed_training(users: dict) -> None:
         courses=[(online, 70), (privacy, 70)],
         opens=today - timedelta(days=30),
         deadline=today + timedelta(days=45),
+        trainers=trainers,
     )
     cohort_north, _ = Cohort.objects.get_or_create(
         name="Shimoli-gʻarb va Samarqand, 2026",

@@ -1,8 +1,10 @@
 """What trainers and coordinators may do with training programs, granted to their
 groups by `cms.setup.roles_ensure` after every migrate.
 
-Trainers prepare and publish programs, keep cohorts and read the reports;
-coordinators also delete cohorts and revoke certificates.
+Trainers prepare and publish programs, keep cohorts and read the reports about the
+people in the cohorts of the programs they run; coordinators read every social
+worker's training records, delete cohorts and revoke certificates (docs/privacy.md,
+"Who sees whom").
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -21,6 +23,7 @@ TRAINER_PERMISSIONS = [
     ("enrolment", "view_training_reports"),
 ]
 COORDINATOR_PERMISSIONS = TRAINER_PERMISSIONS + [
+    ("enrolment", "view_all_training_records"),
     ("cohort", "delete_cohort"),
     ("certificate", "revoke_certificate"),
 ]

@@ -5,18 +5,30 @@ Completion rules live here so that the pages, the reports and the completion ser
 agree: a course is done when all its published lessons are marked done and, if it has
 a question bank, an attempt at its final assessment reached the program's pass mark;
 a program is complete when it has courses and every one of them is done.
+
+So does the rule of who sees whom in the training admin ("Who sees whom" below, and
+docs/privacy.md): every admin view, report and export starts from its querysets, and
+the reads it allows are recorded in the audit trail here.
 """
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+
+from accounts.phone import normalize_phone
+from accounts.roles import SOCIAL_WORKER
+from audit.models import AuditAction
+from audit.services import audit_record
 
 from .models import (
     AssessmentAttempt,
     Certificate,
+    Cohort,
     Enrolment,
     LessonProgress,
     Program,
@@ -253,4 +265,236 @@ def completion_percent(*, completed: int, enrolled: int) -> int:
 def overdue_enrolments(*, today: date) -> QuerySet:
     return Enrolment.objects.filter(
         completed_at__isnull=True, program__deadline__lt=today
+    )
+
+
+# Who sees whom -------------------------------------------------------------------
+#
+# The training admin names only these people (docs/privacy.md, "Who sees whom"):
+# - a trainer, the people in the cohorts of the programs she runs (`programs_run_by`);
+# - a coordinator (`view_all_training_records`), every social worker's training
+#   records;
+# - nobody else: a course's anonymous or public learners have no enrolment and are
+#   never named; a consultation client is seen only if she sits in the reader's
+#   cohort. Anyone outside these querysets is answered as if she did not exist.
+
+ALL_RECORDS_PERMISSION = "learning.view_all_training_records"
+
+
+def _sees_all_social_workers(reader) -> bool:
+    return reader.is_authenticated and reader.has_perm(ALL_RECORDS_PERMISSION)
+
+
+def _social_worker_ids() -> QuerySet:
+    return get_user_model().objects.filter(groups__name=SOCIAL_WORKER).values("pk")
+
+
+def programs_run_by(*, user) -> QuerySet:
+    """The programs `user` runs: those naming her a trainer and those she created."""
+    if not user.is_authenticated:
+        return Program.objects.none()
+    return Program.objects.filter(Q(trainers=user) | Q(owner=user)).distinct()
+
+
+def programs_visible(*, reader) -> QuerySet:
+    """The programs whose figures `reader` sees (also the reports' filter choices)."""
+    if _sees_all_social_workers(reader):
+        return Program.objects.all()
+    return programs_run_by(user=reader)
+
+
+def cohorts_visible(*, reader) -> QuerySet:
+    if _sees_all_social_workers(reader):
+        return Cohort.objects.all()
+    return Cohort.objects.filter(program__in=programs_run_by(user=reader).values("pk"))
+
+
+def enrolments_visible(*, reader) -> QuerySet:
+    """The enrolments `reader` may see: the single source of every report and export.
+
+    Built from subqueries, not joins, so that it has one row per enrolment and the
+    reports may group it."""
+    if not reader.is_authenticated:
+        return Enrolment.objects.none()
+    allowed = Q(cohort__program__in=programs_run_by(user=reader).values("pk"))
+    if _sees_all_social_workers(reader):
+        allowed |= Q(user__in=_social_worker_ids())
+    return Enrolment.objects.filter(allowed)
+
+
+def learners_visible(*, reader) -> QuerySet:
+    """The people `reader` may see in the training admin."""
+    if not reader.is_authenticated:
+        return get_user_model().objects.none()
+    allowed = Q(pk__in=enrolments_visible(reader=reader).values("user_id"))
+    if _sees_all_social_workers(reader):
+        allowed |= Q(pk__in=_social_worker_ids())
+    return get_user_model().objects.filter(allowed)
+
+
+def certificates_visible(*, reader) -> QuerySet:
+    """Certificates of the people `reader` sees; coordinators also see those whose
+    holder deleted her account (they name nobody)."""
+    if not reader.is_authenticated:
+        return Certificate.objects.none()
+    allowed = Q(enrolment__in=enrolments_visible(reader=reader).values("pk"))
+    if _sees_all_social_workers(reader):
+        allowed |= Q(user__isnull=True)
+    return Certificate.objects.filter(allowed)
+
+
+def social_worker_find(*, login: str):
+    """The active social worker with this username (any case) or phone number.
+
+    One query, the same whether nobody has the login or someone who is not a social
+    worker does: a cohort lookup cannot tell those two apart, by its answer or by
+    its time."""
+    query = Q(username__iexact=login)
+    try:
+        query |= Q(phone_number=normalize_phone(login))
+    except ValidationError:
+        pass
+    return (
+        get_user_model()
+        .objects.filter(query, is_active=True, pk__in=_social_worker_ids())
+        .first()
+    )
+
+
+def _access_denied_record(*, reader, target, request) -> None:
+    audit_record(
+        actor=reader,
+        action=AuditAction.ACCESS_DENIED,
+        target=target,
+        request=request,
+        detail={"path": request.path} if request is not None else {},
+    )
+
+
+@dataclass
+class LearnerRecord:
+    person: object
+    standings: list[EnrolmentStanding]
+    certificates: list[Certificate]
+
+
+def learner_record_get(*, reader, user_id: int, request=None) -> LearnerRecord | None:
+    """One person's training record as `reader` may see it, or None as if she did
+    not exist. Only the reader's share is in it: a trainer sees the programs she
+    runs, not the person's other programs. The read is recorded (`learner_view`),
+    a refusal too (`access_denied`)."""
+    person = learners_visible(reader=reader).filter(pk=user_id).first()
+    if person is None:
+        _access_denied_record(
+            reader=reader, target=("accounts.user", user_id), request=request
+        )
+        return None
+    enrolments = (
+        enrolments_visible(reader=reader)
+        .filter(user=person)
+        .select_related("program", "cohort", "user")
+        .order_by("program__title", "pk")
+    )
+    record = LearnerRecord(
+        person=person,
+        standings=[enrolment_standing_get(enrolment=item) for item in enrolments],
+        certificates=list(certificates_visible(reader=reader).filter(user=person)),
+    )
+    audit_record(
+        actor=reader,
+        action=AuditAction.LEARNER_VIEW,
+        target=person,
+        request=request,
+        detail={"programs": len(record.standings)},
+    )
+    return record
+
+
+def cohort_visible_get(*, reader, cohort_id: int, request=None) -> Cohort | None:
+    """The cohort if `reader` runs its program (or sees everyone), else None."""
+    cohort = (
+        cohorts_visible(reader=reader)
+        .select_related("program")
+        .filter(pk=cohort_id)
+        .first()
+    )
+    if cohort is None:
+        _access_denied_record(
+            reader=reader, target=("learning.cohort", cohort_id), request=request
+        )
+    return cohort
+
+
+def cohort_members_list(*, reader, cohort: Cohort, request=None) -> list[Enrolment]:
+    """The cohort's members that `reader` sees; the listing is recorded."""
+    members = list(
+        enrolments_visible(reader=reader)
+        .filter(cohort=cohort)
+        .select_related("user", "program")
+        .order_by("user__full_name", "pk")
+    )
+    audit_record(
+        actor=reader,
+        action=AuditAction.COHORT_MEMBERS_VIEW,
+        target=cohort,
+        request=request,
+        detail={"members": len(members)},
+    )
+    return members
+
+
+def certificate_visible_get(*, reader, code: str, request=None) -> Certificate | None:
+    """A certificate for the training admin, if `reader` sees its holder."""
+    certificate = (
+        certificates_visible(reader=reader).filter(code=code.strip().upper()).first()
+    )
+    if certificate is None:
+        _access_denied_record(
+            reader=reader, target=("learning.certificate", code[:64]), request=request
+        )
+    return certificate
+
+
+def certificate_staff_read_record(
+    *, reader, certificate: Certificate, action: str, request=None
+) -> None:
+    """Record that someone other than the holder read a certificate that names her
+    (its admin page, `learner_view`, or its PDF, `certificate_download`). The holder
+    reading her own certificate is not recorded, as her other own pages are not;
+    nor is a certificate that names nobody any more."""
+    if certificate.user_id is None or certificate.user_id == reader.pk:
+        return
+    if action == AuditAction.CERTIFICATE_DOWNLOAD:
+        target = certificate
+    else:
+        target = ("accounts.user", certificate.user_id)
+    audit_record(
+        actor=reader,
+        action=action,
+        target=target,
+        request=request,
+        detail={"certificate": certificate.pk, "user": certificate.user_id},
+    )
+
+
+def training_report_read_record(
+    *,
+    reader,
+    report: str,
+    export_format: str | None,
+    filters: list[str],
+    rows: int,
+    request=None,
+) -> None:
+    """Record one read of a training report: its page (`report_view`) or an export
+    (`report_export`, with the format), the filter used and how many rows it had."""
+    detail = {"report": report, "filter": filters, "rows": rows}
+    if export_format:
+        detail["format"] = export_format
+    audit_record(
+        actor=reader,
+        action=AuditAction.REPORT_EXPORT if export_format else AuditAction.REPORT_VIEW,
+        target=None,
+        request=request,
+        detail=detail,
     )

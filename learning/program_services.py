@@ -26,7 +26,11 @@ from .models import (
     Program,
     ProgramCourse,
 )
-from .program_selectors import enrolment_standing_get, today_local
+from .program_selectors import (
+    enrolment_standing_get,
+    social_worker_find,
+    today_local,
+)
 
 # A person who submits a second or two after the limit (slow network) is not punished.
 TIME_LIMIT_GRACE = timedelta(seconds=60)
@@ -61,6 +65,20 @@ class AnswersIncomplete(Exception):
 
 def enrolment_check(*, program: Program, user, today: date) -> str | None:
     """Why `user` cannot be enrolled in `program` today, or None if they can."""
+    problem = program_enrolment_check(program=program, today=today)
+    if problem:
+        return problem
+    # Messages name nobody: the trainer knows whom she typed (docs/privacy.md).
+    if not user.is_active or not user.is_social_worker:
+        return no_social_worker_message()
+    if Enrolment.objects.filter(user=user, program=program).exists():
+        return already_enrolled_message()
+    return None
+
+
+def program_enrolment_check(*, program: Program, today: date) -> str | None:
+    """Why nobody can be enrolled in `program` today, or None. Checked before any
+    person is looked up, so that a closed program tells nothing about anyone."""
     if not program.live:
         return _("The program is not published yet.")
     if not program.enrolment_open_on(today):
@@ -68,30 +86,80 @@ def enrolment_check(*, program: Program, user, today: date) -> str | None:
             "opens": program.enrolment_opens.isoformat(),
             "closes": program.enrolment_closes.isoformat(),
         }
-    if not user.is_active:
-        return _("This account is switched off.")
-    if not user.is_social_worker:
-        return _("%(name)s is not registered as a social worker.") % {"name": user}
-    if Enrolment.objects.filter(user=user, program=program).exists():
-        return _("%(name)s is already enrolled in this program.") % {"name": user}
     return None
 
 
-def enrolment_create(*, cohort: Cohort, user, today: date | None = None) -> Enrolment:
-    """Enrol one social worker in the cohort's program."""
+def no_social_worker_message() -> str:
+    """The one answer for "nobody has this login" and "someone who is not a social
+    worker has it", so that a lookup cannot tell them apart."""
+    return _("No social worker with this number or login.")
+
+
+def already_enrolled_message() -> str:
+    return _("Already enrolled in this program.")
+
+
+def enrolment_create(
+    *,
+    cohort: Cohort,
+    user,
+    today: date | None = None,
+    by=None,
+    request=None,
+) -> Enrolment:
+    """Enrol one social worker in the cohort's program; recorded (`enrolment_create`)
+    with `by` as the actor."""
     today = today or today_local()
     problem = enrolment_check(program=cohort.program, user=user, today=today)
     if problem:
         raise ProgramError(problem)
     try:
         with transaction.atomic():
-            return Enrolment.objects.create(
+            enrolment = Enrolment.objects.create(
                 user=user, program=cohort.program, cohort=cohort
             )
+            audit_record(
+                actor=by,
+                action=AuditAction.ENROLMENT_CREATE,
+                target=enrolment,
+                request=request,
+                detail={
+                    "cohort": cohort.pk,
+                    "program": cohort.program_id,
+                    "user": user.pk,
+                },
+            )
+            return enrolment
     except IntegrityError:  # enrolled by a parallel request a moment ago
-        raise ProgramError(
-            _("%(name)s is already enrolled in this program.") % {"name": user}
-        ) from None
+        raise ProgramError(already_enrolled_message()) from None
+
+
+def cohort_member_add(
+    *, cohort: Cohort, login: str, by, request=None, today: date | None = None
+) -> Enrolment:
+    """Enrol the social worker whose username or phone number the trainer typed.
+
+    Whatever the outcome, the answer names nobody and the lookup is recorded with
+    counts only (`cohort_member_lookup`: one login tried, matched or not), never
+    the login itself."""
+    today = today or today_local()
+    problem = program_enrolment_check(program=cohort.program, today=today)
+    if problem:
+        raise ProgramError(problem)
+    login = login.strip()
+    user = social_worker_find(login=login) if login else None
+    audit_record(
+        actor=by,
+        action=AuditAction.COHORT_MEMBER_LOOKUP,
+        target=cohort,
+        request=request,
+        detail={"tried": 1 if login else 0, "matched": int(user is not None)},
+    )
+    if user is None:
+        raise ProgramError(no_social_worker_message())
+    return enrolment_create(
+        cohort=cohort, user=user, today=today, by=by, request=request
+    )
 
 
 # Assessments --------------------------------------------------------------------
@@ -330,6 +398,15 @@ def enrolments_completion_check(*, user, course_ids: set[int]) -> None:
     ).distinct()
     for enrolment in enrolments:
         enrolment_completion_check(enrolment=enrolment)
+
+
+def certificates_holder_forget(*, user) -> int:
+    """Before `user`'s account is deleted: her certificates stay, verifiable by
+    code (program, date, hours, valid or revoked), but no longer name her or point
+    at her account or enrolment. Returns how many certificates she held."""
+    return Certificate.objects.filter(user=user).update(
+        holder_name="", user=None, enrolment=None
+    )
 
 
 def certificate_revoke(

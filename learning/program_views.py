@@ -14,11 +14,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from audit.models import AuditAction
 from cms.languages import path_without_language
 
 from .models import AssessmentAttempt, CoursePage, ProgramCourse
 from .program_selectors import (
     certificate_get,
+    certificate_staff_read_record,
+    certificate_visible_get,
     cpd_ledger_get,
     enrolment_get,
     enrolment_standing_get,
@@ -247,14 +250,21 @@ def certificate_verify(request, code: str):
 @login_required
 @require_GET
 def certificate_download(request, code: str):
-    """The PDF, for its holder (and report readers); others get 404, not a hint."""
+    """The PDF, for its holder and for staff who see her in the training admin
+    (their download is recorded); others get 404, not a hint."""
     certificate = certificate_get(code=code)
-    allowed = certificate is not None and (
-        certificate.user_id == request.user.pk
-        or request.user.has_perm("learning.view_training_reports")
-    )
-    if not allowed:
+    if certificate is None or certificate.user_id != request.user.pk:
+        certificate = certificate_visible_get(
+            reader=request.user, code=code, request=request
+        )
+    if certificate is None:
         raise Http404
+    certificate_staff_read_record(
+        reader=request.user,
+        certificate=certificate,
+        action=AuditAction.CERTIFICATE_DOWNLOAD,
+        request=request,
+    )
     # Imported here: fpdf2 and fontTools take ~0.4 s to import, which every worker
     # would otherwise pay at start-up for a page few people open.
     from .certificate_pdf import certificate_pdf

@@ -1,16 +1,22 @@
 """Wagtail admin wiring of training programs: the "Training" menu (programs and
-cohorts as snippets), the training reports, and the extra admin URLs."""
+cohorts as snippets), the training reports, and the extra admin URLs.
+
+A trainer's cohort list holds the cohorts of the programs she runs; a coordinator's
+holds every cohort (`program_selectors.cohorts_visible`)."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
+from .admin_forms import CohortAdminForm, ProgramAdminForm
 from .models import Cohort, Program
+from .program_selectors import cohorts_visible
 
 
 class ProgramViewSet(SnippetViewSet):
@@ -25,6 +31,7 @@ class ProgramViewSet(SnippetViewSet):
         "deadline",
     ]
     search_fields = ["title"]
+    edit_handler = ObjectList(Program.panels, base_form_class=ProgramAdminForm)
 
 
 class CohortViewSet(SnippetViewSet):
@@ -33,6 +40,10 @@ class CohortViewSet(SnippetViewSet):
     menu_label = _("Cohorts")
     list_display = ["name", "program", "region", "organisation"]
     list_filter = ["program", "region"]
+    edit_handler = ObjectList(Cohort.panels, base_form_class=CohortAdminForm)
+
+    def get_queryset(self, request):
+        return cohorts_visible(reader=request.user)
 
 
 class TrainingViewSetGroup(SnippetViewSetGroup):

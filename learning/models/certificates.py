@@ -3,6 +3,10 @@
 A certificate keeps a copy of what it states (name, program, hours, date), so that it
 reads the same even if the program is renamed later. Certificates are never deleted,
 only revoked, and their codes are unique in the database: a code is never reused.
+
+When the holder deletes her account the certificate stays, still verifiable by its
+code, but forgets her: no name, no link to her account or enrolment
+(`program_services.certificates_holder_forget`).
 """
 
 from django.conf import settings
@@ -19,14 +23,19 @@ class Certificate(models.Model):
         unique=True,
         editable=False,
     )
+    # Empty once the holder's account is deleted (the enrolment goes with it).
     enrolment = models.ForeignKey(
         "learning.Enrolment",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="certificates",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="certificates",
     )
     program = models.ForeignKey(
@@ -37,6 +46,8 @@ class Certificate(models.Model):
     holder_name = models.CharField(
         verbose_name=_("name"),
         max_length=150,
+        blank=True,
+        help_text=_("Empty once the holder has deleted her account."),
     )
     program_title = models.CharField(
         verbose_name=_("training program"),

@@ -4,8 +4,12 @@ A program is a Wagtail snippet with drafts and revisions, so a trainer prepares 
 publishes it when it is ready; its courses are an ordered inline list that also holds
 the pass mark of each course's final assessment *in this program*, because the same
 course may serve a basic and a demanding program.
+
+A program is *run* by its trainers and by the person who created it: they, and
+coordinators, see the people in its cohorts (`program_selectors`, "Who sees whom").
 """
 
+from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
@@ -13,7 +17,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import (
     FieldPanel,
@@ -26,6 +30,7 @@ from wagtail.models import DraftStateMixin, Orderable, RevisionMixin
 from wagtail.search import index
 
 from accounts.regions import Region
+from accounts.roles import TRAINER
 
 
 class Program(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
@@ -63,6 +68,29 @@ class Program(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
         verbose_name=_("deadline"),
         help_text=_("The day by which enrolled social workers should finish."),
     )
+    # Who runs the program: they see the people in its cohorts and nobody else's.
+    # A ParentalManyToManyField so that the list is kept in drafts and revisions too.
+    trainers = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainers"),
+        blank=True,
+        related_name="programs_run",
+        limit_choices_to=models.Q(groups__name=TRAINER),
+        help_text=_(
+            "The trainers who run this program see the people in its cohorts, as "
+            "does the person who created it. On a published program, a change here "
+            "counts once it is published."
+        ),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Wagtail's documented way for a snippet to find its revisions by content type.
     _revisions = GenericRelation("wagtailcore.Revision", related_query_name="program")
 
@@ -80,6 +108,7 @@ class Program(DraftStateMixin, RevisionMixin, index.Indexed, ClusterableModel):
             ],
             heading=_("Dates"),
         ),
+        FieldPanel("trainers", widget=forms.CheckboxSelectMultiple),
         InlinePanel(
             "program_courses",
             heading=_("Courses, in order"),
@@ -284,6 +313,10 @@ class Enrolment(models.Model):
         verbose_name_plural = _("enrolments")
         permissions = [
             ("view_training_reports", "Can see the training reports"),
+            (
+                "view_all_training_records",
+                "Can see every social worker's training records",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

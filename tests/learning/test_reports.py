@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from learning.models import Enrolment
 from learning.program_selectors import completion_rows, today_local
-from tests.factories import user_create
 from tests.learning.training import (
     bank_course_create,
     cohort_create,
     enrolment_create,
     program_create,
     social_worker_create,
+    trainer_create,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,10 +36,13 @@ EXPECTED = [
 def figures():
     today = timezone.localdate()
     course, _ = bank_course_create()
-    program_a = program_create(courses=[course], deadline=today - timedelta(days=1))
+    trainer = trainer_create()
+    program_a = program_create(
+        courses=[course], deadline=today - timedelta(days=1), trainers=[trainer]
+    )
     program_a.title = "A dastur"
     program_a.save()
-    program_b = program_create(courses=[course])
+    program_b = program_create(courses=[course], trainers=[trainer])
     program_b.title = "B dastur"
     program_b.save()
     cohort_a = cohort_create(program=program_a, name="A guruh")
@@ -61,11 +64,12 @@ def figures():
             enrolment.completed_at = timezone.now()
             enrolment.save()
         people[name] = person
-    return {"a": program_a, "b": program_b, "people": people}
+    return {"a": program_a, "b": program_b, "people": people, "trainer": trainer}
 
 
-def trainer_client(client):
-    client.force_login(user_create(roles=("Trainer",)))
+def trainer_client(client, figures):
+    """Signed in as the trainer who runs both programs."""
+    client.force_login(figures["trainer"])
     return client
 
 
@@ -97,7 +101,7 @@ class CompletionFiguresTests:
 
     def test_csv_export(self, figures, client):
         with_english = {"HTTP_ACCEPT_LANGUAGE": "en"}
-        trainer_client(client)
+        trainer_client(client, figures)
         url = reverse("learning_reports:completion") + "?export=csv"
         rows = csv_rows(client.get(url, **with_english))
         assert rows[0] == [
@@ -112,7 +116,7 @@ class CompletionFiguresTests:
         assert rows[1:] == [[str(value) for value in row] for row in EXPECTED]
 
     def test_xlsx_export_with_a_region_filter(self, figures, client):
-        trainer_client(client)
+        trainer_client(client, figures)
         url = reverse("learning_reports:completion") + "?export=xlsx&region=fergana"
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 200
@@ -123,7 +127,7 @@ class CompletionFiguresTests:
         assert values[1:] == [list(EXPECTED[2])]
 
     def test_program_filter_on_the_page(self, figures, client):
-        trainer_client(client)
+        trainer_client(client, figures)
         page = reverse("learning_reports:completion") + f"?program={figures['a'].pk}"
         assert client.get(page).status_code == 200
         # The results part of the page, as Wagtail reloads it when a filter changes.
@@ -135,13 +139,13 @@ class CompletionFiguresTests:
 
 class LearnerReportsTests:
     def test_overdue_lists_exactly_the_overdue(self, figures, client):
-        trainer_client(client)
+        trainer_client(client, figures)
         url = reverse("learning_reports:overdue") + "?export=csv"
         rows = csv_rows(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
         assert sorted(row[0] for row in rows[1:]) == ["Bahodir Sinov", "Vali Sinov"]
 
     def test_learners_status_filter(self, figures, client):
-        trainer_client(client)
+        trainer_client(client, figures)
         url = reverse("learning_reports:learners") + "?export=csv&status=completed"
         rows = csv_rows(client.get(url, HTTP_ACCEPT_LANGUAGE="en"))
         assert sorted(row[0] for row in rows[1:]) == [
@@ -151,7 +155,7 @@ class LearnerReportsTests:
         ]
 
     def test_learner_detail(self, figures, client):
-        trainer_client(client)
+        trainer_client(client, figures)
         person = figures["people"]["Bahodir"]
         html = client.get(
             reverse("learning_reports:learner", args=[person.pk]),

@@ -8,10 +8,16 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from consultations.models import SpecialistProfile
 from learning.events import EventIn
 from learning.models import Cohort, Enrolment, Program, ProgramCourse
 from learning.services import progress_events_record
-from tests.factories import course_create, question_block, user_create
+from tests.factories import (
+    booking_create,
+    course_create,
+    question_block,
+    user_create,
+)
 
 SOCIAL_WORKER_ROLES = ("Learner", "Social worker")
 
@@ -35,7 +41,10 @@ def bank_course_create(*, questions=4, lessons=2, max_attempts=3, **fields):
     return course, lesson_pages
 
 
-def program_create(*, courses, pass_mark=75, hours="8", slug=None, live=True, **dates):
+def program_create(
+    *, courses, pass_mark=75, hours="8", slug=None, live=True, trainers=(), **dates
+):
+    """A program; `trainers` run it (they see the people in its cohorts)."""
     today = timezone.localdate()
     program = Program.objects.create(
         title=f"Dastur {uuid.uuid4().hex[:6]}",
@@ -54,7 +63,29 @@ def program_create(*, courses, pass_mark=75, hours="8", slug=None, live=True, **
             pass_mark_percent=pass_mark,
             sort_order=order,
         )
+    if trainers:
+        program.trainers.add(*trainers)
+        program.save()
     return program
+
+
+def trainer_create(**fields):
+    return user_create(roles=("Trainer",), **fields)
+
+
+def coordinator_create(**fields):
+    return user_create(roles=("Coordinator",), **fields)
+
+
+def consultation_client_create(**fields):
+    """Someone who booked a consultation with a psychologist: the person the training
+    admin must never name unless she sits in the reader's cohort."""
+    client = user_create(roles=("Learner",), **fields)
+    specialist = SpecialistProfile.objects.create(
+        user=user_create(roles=("Specialist",)), kind="psychologist", bio="Tinglaydi."
+    )
+    booking_create(client=client, specialist=specialist)
+    return client
 
 
 def cohort_create(*, program, name="Guruh", region=""):
