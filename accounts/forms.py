@@ -1,12 +1,15 @@
-"""Forms for sign-up, sign-in and the profile page, with plain labels and errors."""
+"""Forms for sign-up, sign-in, the profile page and a new phone number, with plain
+labels and errors."""
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core.internal.cryptokit import compare_user_code
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .otp import PhoneNumberField
 from .phone import normalize_phone
 from .regions import Region
 
@@ -110,20 +113,13 @@ class SignupForm(AllauthSignupForm):
 
 
 class ProfileForm(forms.ModelForm):
-    """What a person may change about themselves."""
-
-    phone_number = forms.CharField(
-        label=_("Phone number"),
-        required=False,
-        max_length=32,
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )
+    """What a person may change about themselves in one go. Not the phone number:
+    it signs in, so a new one is proven by a code first (`PhoneChangeForm`)."""
 
     class Meta:
         model = get_user_model()
         fields = [
             "full_name",
-            "phone_number",
             "email",
             "preferred_language",
             "region",
@@ -141,11 +137,49 @@ class ProfileForm(forms.ModelForm):
         )
         self.fields["region"].choices = [("", "—")] + list(Region.choices)
 
-    def clean_phone_number(self):
-        return clean_unique_phone(
-            self.cleaned_data.get("phone_number", ""),
-            exclude_user_id=self.instance.pk,
-        )
+
+class PhoneChangeForm(forms.Form):
+    """The new phone number, in any usual spelling; a code is sent to it.
+
+    Whether another account has the number is not said here but only after the
+    right code (accounts/phone_change.py), so this form tells nobody which numbers
+    have accounts."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["phone"] = PhoneNumberField(label=_("Your new phone number"))
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"]
+        if phone == self.user.phone_number:
+            raise ValidationError(
+                _("This is already your phone number."), code="same_as_current"
+            )
+        return phone
+
+
+class PhoneChangeConfirmForm(forms.Form):
+    """The code from the SMS sent to the new number."""
+
+    code = forms.CharField(
+        label=_("The 6-digit code from the SMS"),
+        max_length=20,
+        error_messages={"required": _("Please type the 6-digit code from the SMS.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
+    )
+
+    def __init__(self, *args, expected_code: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.expected_code = expected_code
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"]
+        if not compare_user_code(actual=code, expected=self.expected_code):
+            raise ValidationError(_("This code is not right."), code="incorrect_code")
+        return code
 
 
 class AccountDeleteForm(forms.Form):

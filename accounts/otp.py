@@ -18,6 +18,7 @@ staff member still gives the authenticator code after the SMS code. This module 
 
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import ConfirmLoginCodeForm, RequestLoginCodeForm
@@ -56,16 +57,40 @@ def sms_backend() -> NotificationBackend:
     return import_string(getattr(settings, "KOMAK_SMS_BACKEND", DEFAULT_SMS_BACKEND))()
 
 
-def login_code_sms_send(*, user, code: str) -> bool:
-    """Send the sign-in `code` to the person's phone; returns whether it went out
-    (or, for a gateway on the network, was handed to the background sender).
+@dataclass(frozen=True)
+class SmsRecipient:
+    """A phone number to text that is not (yet) a person's own: the backends read
+    only `phone_number`, so a new number is confirmed before it is stored."""
 
-    A failing gateway is logged, not raised and not shown: the person sees the same
-    page as always and can ask for a new code, because a message about the SMS
-    would tell exactly the numbers with an account apart. A backend with
-    `network = True` (accounts/sms.py) sends from a background thread, so that a
-    known number's page does not wait for the gateway (docs/sign-in.md, "Timing").
+    phone_number: str
+
+
+def sms_deliver(*, recipient, message: Message, what: str) -> bool:
+    """Hand `message` to the SMS backend for `recipient` (a user, or an
+    `SmsRecipient`); returns whether it went out (or, for a gateway on the network,
+    was handed to the background sender).
+
+    A failing gateway is logged (as "`what` could not be sent"), not raised and not
+    shown: for a sign-in code, a message about the SMS would tell exactly the
+    numbers with an account apart. A backend with `network = True`
+    (accounts/sms.py) sends from a background thread, so that the page does not
+    wait for the gateway (docs/sign-in.md, "Timing").
     """
+    backend = sms_backend()
+    if getattr(backend, "network", False):
+        background_sender.submit(
+            sms_send_logged,
+            backend=backend,
+            user=recipient,
+            message=message,
+            what=what,
+        )
+        return True
+    return sms_send_logged(backend=backend, user=recipient, message=message, what=what)
+
+
+def login_code_sms_send(*, user, code: str) -> bool:
+    """Send the sign-in `code` to the person's phone (`sms_deliver`)."""
     text = gettext(
         "Koʻmak sign-in code: %(code)s. It works for %(minutes)d minutes. "
         "Never tell it to anyone, even to someone who says they are from Koʻmak."
@@ -73,22 +98,18 @@ def login_code_sms_send(*, user, code: str) -> bool:
     message = Message(
         subject=gettext("Your Koʻmak sign-in code"), text=text, sms_text=text
     )
-    backend = sms_backend()
-    if getattr(backend, "network", False):
-        background_sender.submit(
-            sms_send_logged, backend=backend, user=user, message=message
-        )
-        return True
-    return sms_send_logged(backend=backend, user=user, message=message)
+    return sms_deliver(recipient=user, message=message, what="The sign-in code SMS")
 
 
-def sms_send_logged(*, backend: NotificationBackend, user, message: Message) -> bool:
-    """`backend.send`, with any failure logged in full (never the text: it holds
-    the code) instead of raised."""
+def sms_send_logged(
+    *, backend: NotificationBackend, user, message: Message, what: str = "The SMS"
+) -> bool:
+    """`backend.send`, with any failure logged in full (never the text: it may hold
+    a code) instead of raised."""
     try:
         return backend.send(user=user, message=message)
     except Exception:  # a gateway may fail in any way
-        logger.exception("The sign-in code SMS could not be sent")
+        logger.exception("%s could not be sent", what)
         return False
 
 

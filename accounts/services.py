@@ -1,6 +1,7 @@
-"""Writes about people: profile changes, role grants, a person's rights over their
-data (download everything, delete the account), and the audit records of sign-in by
-phone code and of the second factor."""
+"""Writes about people: profile changes (a new phone number only once proven by a
+code), role grants, a person's rights over their data (download everything, delete
+the account), and the audit records of sign-in by phone code, of the second factor,
+of password, e-mail and phone changes, and of staff viewing people in the admin."""
 
 import io
 import zipfile
@@ -8,7 +9,7 @@ import zipfile
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 from audit.chain import pseudonym
 from audit.models import AuditAction
@@ -31,12 +32,15 @@ EXPORT_README = """Koʻmak: everything we hold about you
 komak-data.json
   account       your account (without the password)
   groups        your roles
-  related       every record linked to you: bookings, consent, learning progress...
+  related       every record about you: bookings, consent, learning progress...
   audit_trail   what the audit trail recorded about your actions (sign-ins, pages
                 with your consultation data, changes), with time and address
 
-A specialist's private notes are not included here; ask the operator named in the
-consent terms for them.
+Only data about you is here. Records about other people are not, even when you
+wrote them or worked on them (for staff: the people you served or trained, the
+notes you wrote), and neither is the site's content you made (pages, pictures,
+videos). A specialist's private notes are not included here; ask the operator named
+in the consent terms for them.
 """
 
 
@@ -75,6 +79,163 @@ def user_profile_update(
         ]
     )
     return user
+
+
+class PhoneTakenError(Exception):
+    """Another account already has this phone number."""
+
+
+PROFILE_DETAILS = (
+    "full_name",
+    "email",
+    "preferred_language",
+    "region",
+    "district",
+    "birth_year",
+)
+
+
+def email_pseudonym(email: str | None) -> str:
+    """The audit trail's name for an e-mail address (keyed, like `phone_pseudonym`):
+    records of one address link up without the trail holding it."""
+    email = (email or "").strip().lower()
+    return pseudonym("email", email) if email else ""
+
+
+def email_change_record(
+    *, user: User, old: str | None, new: str | None, how: str, request=None
+) -> None:
+    """A person changed their own e-mail address (`how`: "profile", or allauth's
+    "added", "removed", "primary"); the addresses only as pseudonyms."""
+    audit_record(
+        actor=user,
+        action=AuditAction.EMAIL_CHANGE,
+        target=user,
+        request=request,
+        detail={
+            "how": how,
+            "old_email_pseudonym": email_pseudonym(old),
+            "new_email_pseudonym": email_pseudonym(new),
+        },
+    )
+
+
+def user_details_update(*, user: User, details: dict, request=None) -> User:
+    """What a person changes about themselves on the profile page
+    (`PROFILE_DETAILS`; the phone number has its own way: `user_phone_change`).
+    A changed e-mail address is recorded (`email_change`)."""
+    with transaction.atomic():
+        stored_email = (
+            User.objects.select_for_update()
+            .values_list("email", flat=True)
+            .get(pk=user.pk)
+        )
+        for name in PROFILE_DETAILS:
+            setattr(user, name, details[name])
+        user.save(update_fields=list(PROFILE_DETAILS))
+        if (stored_email or "").strip().lower() != (user.email or "").strip().lower():
+            email_change_record(
+                user=user,
+                old=stored_email,
+                new=user.email,
+                how="profile",
+                request=request,
+            )
+    return user
+
+
+def user_phone_change(*, user: User, phone: str | None, request=None) -> bool:
+    """Give the person the phone number `phone` (None removes it), once the new
+    number has been proven by a code (accounts/phone_change.py).
+
+    Returns False when the account already has that number (the same confirmation
+    sent twice changes nothing twice). Raises `PhoneTakenError` when another account
+    has it. The change is recorded (`phone_change`, both numbers as pseudonyms) and,
+    once committed, the old number is told by SMS that it no longer signs in."""
+    from .phone_change import phone_removed_sms_send
+
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        old = locked.phone_number
+        if old == phone:
+            user.phone_number = phone
+            return False
+        others = User.objects.filter(phone_number=phone).exclude(pk=user.pk)
+        if phone and others.exists():
+            raise PhoneTakenError
+        locked.phone_number = phone
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["phone_number"])
+        except IntegrityError as error:  # taken a moment ago
+            raise PhoneTakenError from error
+        audit_record(
+            actor=user,
+            action=AuditAction.PHONE_CHANGE,
+            target=user,
+            request=request,
+            detail={
+                "change": "changed" if phone else "removed",
+                "old_phone_pseudonym": phone_pseudonym(old),
+                "new_phone_pseudonym": phone_pseudonym(phone),
+            },
+        )
+        if old:
+            transaction.on_commit(lambda: phone_removed_sms_send(phone=old))
+    user.phone_number = phone
+    return True
+
+
+def password_change_record(*, user: User, how: str, request=None) -> None:
+    """A password changed by its owner: `how` is "changed", "set" (a first one) or
+    "reset" (from an e-mailed link, recorded as `password_reset`)."""
+    audit_record(
+        actor=user,
+        action=AuditAction.PASSWORD_RESET
+        if how == "reset"
+        else AuditAction.PASSWORD_CHANGE,
+        target=user,
+        request=request,
+        detail={"how": how},
+    )
+
+
+def user_list_view_record(
+    *,
+    actor,
+    shown: int,
+    total: int,
+    page: int,
+    searched: bool,
+    filtered: bool,
+    request=None,
+) -> None:
+    """Staff saw a page of the user list in the admin (accounts/admin_users.py):
+    how many people it showed, of how many that matched, never what was searched."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.USER_LIST_VIEW,
+        target=("accounts.user", ""),
+        request=request,
+        detail={
+            "shown": shown,
+            "total": total,
+            "page": page,
+            "searched": searched,
+            "filtered": filtered,
+        },
+    )
+
+
+def user_view_record(*, actor, person_id: int, screen: str, request=None) -> None:
+    """Staff opened an admin screen about one person (`screen`: edit, history...)."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.USER_VIEW,
+        target=("accounts.user", person_id),
+        request=request,
+        detail={"screen": screen},
+    )
 
 
 def user_role_grant(*, user: User, role: str) -> None:
@@ -128,6 +289,7 @@ def user_account_delete(*, user: User, request=None) -> None:
 
     from consultations.models import Booking
     from consultations.services import bookings_anonymise, consent_withdraw
+    from learning.program_services import certificates_holder_forget
 
     if not user_can_delete_self(user=user):
         raise AccountDeletionError(
@@ -139,6 +301,8 @@ def user_account_delete(*, user: User, request=None) -> None:
         )
         consent_withdraw(user=user, request=request)
         bookings_anonymise(bookings=Booking.objects.filter(client=user))
+        # Her certificates stay verifiable by code, without her name.
+        certificates_holder_forget(user=user)
         _delete_related(user)
         user.groups.clear()
         user.user_permissions.clear()

@@ -1,9 +1,19 @@
 """Signal receivers of the accounts app: comfort settings carried into the account,
 and the audit records of allauth's sign-in steps (a phone code accepted or refused,
 an authenticator code accepted or refused, an authenticator set up, removed or
-renewed)."""
+renewed) and of allauth's account pages (a password changed, set or reset; an
+e-mail address added, removed or made the main one)."""
 
-from allauth.account.signals import authentication_step_completed, login_code_rejected
+from allauth.account.signals import (
+    authentication_step_completed,
+    email_added,
+    email_changed,
+    email_removed,
+    login_code_rejected,
+    password_changed,
+    password_reset,
+    password_set,
+)
 from allauth.mfa.signals import (
     authentication_failed,
     authenticator_added,
@@ -18,6 +28,8 @@ from audit.models import AuditAction
 
 from .comfort import COOKIE_NAME, Comfort
 from .services import (
+    email_change_record,
+    password_change_record,
     phone_code_event_record,
     second_factor_change_record,
     second_factor_event_record,
@@ -116,3 +128,47 @@ authenticator_removed.connect(
 authenticator_reset.connect(
     audit_second_factor_reset, dispatch_uid="accounts.audit_second_factor_reset"
 )
+
+
+@receiver(password_changed, dispatch_uid="accounts.audit_password_changed")
+def audit_password_changed(sender, request, user, **kwargs):
+    password_change_record(user=user, how="changed", request=request)
+
+
+@receiver(password_set, dispatch_uid="accounts.audit_password_set")
+def audit_password_set(sender, request, user, **kwargs):
+    password_change_record(user=user, how="set", request=request)
+
+
+@receiver(password_reset, dispatch_uid="accounts.audit_password_reset")
+def audit_password_reset(sender, request, user, **kwargs):
+    """A new password from the e-mailed link (the person is not signed in yet)."""
+    password_change_record(user=user, how="reset", request=request)
+
+
+@receiver(email_added, dispatch_uid="accounts.audit_email_added")
+def audit_email_added(sender, request, user, email_address, **kwargs):
+    email_change_record(
+        user=user, old=None, new=email_address.email, how="added", request=request
+    )
+
+
+@receiver(email_removed, dispatch_uid="accounts.audit_email_removed")
+def audit_email_removed(sender, request, user, email_address, **kwargs):
+    email_change_record(
+        user=user, old=email_address.email, new=None, how="removed", request=request
+    )
+
+
+@receiver(email_changed, dispatch_uid="accounts.audit_email_changed")
+def audit_email_changed(
+    sender, request, user, from_email_address, to_email_address, **kwargs
+):
+    """Another of the person's addresses made the main one."""
+    email_change_record(
+        user=user,
+        old=from_email_address.email if from_email_address else None,
+        new=to_email_address.email,
+        how="primary",
+        request=request,
+    )

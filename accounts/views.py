@@ -1,6 +1,8 @@
 """The profile page (a person sees and corrects what Ko'mak holds about them,
-downloads all of it, or deletes their account) and the reading-comfort page."""
+downloads all of it, or deletes their account), changing the phone number with a
+code sent to the new one (accounts/phone_change.py), and the reading-comfort page."""
 
+from allauth.core.exceptions import RateLimited
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -9,16 +11,30 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .comfort import comfort_cookie_set, comfort_for_request
-from .forms import AccountDeleteForm, ComfortForm, ProfileForm
+from .forms import (
+    AccountDeleteForm,
+    ComfortForm,
+    PhoneChangeConfirmForm,
+    PhoneChangeForm,
+    ProfileForm,
+)
+from .otp import code_lifetime_minutes
+from .phone_change import PhoneChangeProcess
 from .services import (
+    PROFILE_DETAILS,
     AccountDeletionError,
+    PhoneTakenError,
     user_account_delete,
     user_can_delete_self,
     user_comfort_save,
     user_data_export,
+    user_details_update,
+    user_phone_change,
 )
 
 
@@ -27,7 +43,11 @@ def profile(request):
     if request.method == "POST":
         form = ProfileForm(request.POST, instance=request.user)
         if form.is_valid():
-            form.save()
+            user_details_update(
+                user=request.user,
+                details={name: form.cleaned_data[name] for name in PROFILE_DETAILS},
+                request=request,
+            )
             messages.success(request, _("Your details are saved."))
             return redirect("accounts_profile")
     else:
@@ -37,6 +57,125 @@ def profile(request):
         "accounts/profile.html",
         {"form": form, "can_delete": user_can_delete_self(user=request.user)},
     )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def phone_change(request):
+    """Step 1 of a new phone number: type it; a code goes to it by SMS."""
+    form = PhoneChangeForm(
+        request.POST if request.method == "POST" else None, user=request.user
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            PhoneChangeProcess.initiate(request, form.cleaned_data["phone"])
+        except RateLimited:
+            form.add_error(
+                "phone",
+                _(
+                    "Too many codes were asked for this number or by you. Please "
+                    "wait 15 minutes and try again; after 10 codes in one day, wait "
+                    "a day."
+                ),
+            )
+        else:
+            return redirect("accounts_phone_change_confirm")
+    return render(
+        request,
+        "accounts/phone_change.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def phone_change_confirm(request):
+    """Step 2: the code from the SMS; only then does the number change."""
+    process = PhoneChangeProcess.pending(request)
+    if process is None:
+        # Nothing asked for, or already done (a second tap on "Confirm").
+        return redirect("accounts_phone_change")
+    if not process.is_valid():
+        process.abort()
+        messages.error(request, code_expired_message())
+        return redirect("accounts_phone_change")
+    form = PhoneChangeConfirmForm(
+        request.POST if request.method == "POST" else None,
+        expected_code=process.code,
+    )
+    if request.method == "POST":
+        if form.is_valid():
+            process.abort()  # a code is used once
+            try:
+                user_phone_change(
+                    user=request.user, phone=process.phone, request=request
+                )
+            except PhoneTakenError:
+                messages.error(
+                    request, _("This phone number is already used by another account.")
+                )
+                return redirect("accounts_phone_change")
+            messages.success(
+                request,
+                _("Your new phone number is saved. From now on, sign in with it."),
+            )
+            return redirect("accounts_profile")
+        if not form.has_error("code", "required"):
+            # An empty box is a slip of the finger, not a guess: no try is used.
+            if not process.record_invalid_attempt():
+                messages.error(
+                    request,
+                    _(
+                        "The code was typed wrongly %(count)d times, so it no "
+                        "longer works. This keeps your account safe. Please ask "
+                        "for a new code."
+                    )
+                    % {"count": process.max_attempts},
+                )
+                return redirect("accounts_phone_change")
+            form.errors["code"] = form.error_class(
+                [
+                    ngettext(
+                        "This code is not right. Check the 6 digits in the SMS and "
+                        "type them again. You can try %(count)d more time.",
+                        "This code is not right. Check the 6 digits in the SMS and "
+                        "type them again. You can try %(count)d more times.",
+                        process.tries_left,
+                    )
+                    % {"count": process.tries_left}
+                ]
+            )
+    return render(
+        request,
+        "accounts/phone_change_confirm.html",
+        {
+            "form": form,
+            "phone": process.phone,
+            "minutes": code_lifetime_minutes(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def phone_remove(request):
+    """Take the phone number off the account (nothing to prove: no new number
+    signs in); the old number is told by SMS."""
+    if request.user.phone_number:
+        user_phone_change(user=request.user, phone=None, request=request)
+        messages.success(request, _("Your phone number is taken off your account."))
+    return redirect("accounts_profile")
+
+
+def code_expired_message() -> str:
+    return _(
+        "This code has expired: a code works for %(minutes)d minutes only. "
+        "Please ask for a new code."
+    ) % {"minutes": code_lifetime_minutes()}
 
 
 @login_required

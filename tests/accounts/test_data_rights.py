@@ -111,6 +111,116 @@ class DataExportTests:
         assert client.get(EXPORT).status_code == 405
 
 
+def walk(value, key=""):
+    """Every (key, value) pair of a JSON document, however deep."""
+    if isinstance(value, dict):
+        for inner_key, inner in value.items():
+            yield from walk(inner, inner_key)
+    elif isinstance(value, list):
+        for item in value:
+            yield from walk(item, key)
+    else:
+        yield key, value
+
+
+def specialist_with_a_client():
+    """A specialist with a booking of a client, a note about it, and their own
+    audit records of looking at it."""
+    client_person = client_create(
+        full_name="Zulfiya Tursunova",
+        username="zulfiya_t",
+        phone_number="+998905556677",
+        district="Margilan",
+    )
+    specialist = specialist_create(full_name="Doktor Aziza")
+    booking = booking_create(
+        client=client_person, specialist=specialist, starts_in=timedelta(days=2)
+    )
+    consultation_services.session_note_save(
+        booking=booking,
+        author=specialist.user,
+        text="Uyqusizlik, qizi bilan gaplashdi.",
+    )
+    audit_record(
+        actor=specialist.user,
+        action=AuditAction.BOOKING_VIEW,
+        target=booking,
+        detail={"client": client_person.pk},
+    )
+    audit_record(
+        actor=specialist.user,
+        action=AuditAction.USER_VIEW,
+        target=client_person,
+        detail={"screen": "edit"},
+    )
+    return specialist.user, client_person, booking
+
+
+class StaffExportTests:
+    def test_a_specialists_export_names_none_of_their_clients(self, client):
+        specialist, client_person, booking = specialist_with_a_client()
+        data = export(client, specialist)
+        text = json.dumps(data, ensure_ascii=False)
+        for revealing in ("Zulfiya", "zulfiya_t", "905556677", "Margilan", "Uyqusiz"):
+            assert revealing not in text
+        assert "consultations.booking" not in data["related"]
+        assert "consultations.sessionnote" not in data["related"]
+        # Every id that links a row to a person is the specialist's own.
+        for key, value in walk(data):
+            if key in ("user_id", "client_id", "actor_id", "author_id", "client"):
+                assert value in (specialist.pk, None), (key, value)
+
+    def test_a_specialists_audit_trail_keeps_what_they_did_not_to_whom(self, client):
+        specialist, client_person, booking = specialist_with_a_client()
+        data = export(client, specialist)
+        actions = [row["action"] for row in data["audit_trail"]]
+        assert AuditAction.BOOKING_VIEW in actions
+        assert AuditAction.USER_VIEW in actions
+        exported = {
+            (label, str(row["id"]))
+            for label, rows in data["related"].items()
+            for row in rows
+        } | {("accounts.user", str(specialist.pk))}
+        for row in data["audit_trail"]:
+            if row["target_id"]:
+                assert (row["target_type"], row["target_id"]) in exported, row
+            else:
+                assert row["detail"] == {}, row
+
+    def test_the_specialists_own_data_is_still_there(self, client):
+        specialist, _client_person, _booking = specialist_with_a_client()
+        data = export(client, specialist)
+        assert data["account"]["full_name"] == "Doktor Aziza"
+        (profile,) = data["related"]["consultations.specialistprofile"]
+        assert profile["user_id"] == specialist.pk
+        assert data["groups"] == ["Specialist"]
+
+    def test_a_clients_own_trail_still_names_their_own_booking(self, client):
+        person, booking, _note = person_with_history()
+        audit_record(actor=person, action=AuditAction.BOOKING_VIEW, target=booking)
+        data = export(client, person)
+        (viewed,) = [
+            row
+            for row in data["audit_trail"]
+            if row["action"] == AuditAction.BOOKING_VIEW
+        ]
+        assert (viewed["target_type"], viewed["target_id"]) == (
+            "consultations.booking",
+            str(booking.pk),
+        )
+
+    def test_every_relation_to_a_person_is_decided(self):
+        from accounts.selectors import EXPORT_RELATIONS, user_relations
+
+        found = {(label, field) for label, field, _relation in user_relations()}
+        undecided = sorted(found - set(EXPORT_RELATIONS))
+        assert not undecided, (
+            "Decide for each whether its rows are about the person (exported) or "
+            "not, in accounts.selectors.EXPORT_RELATIONS: " + repr(undecided)
+        )
+        assert sorted(set(EXPORT_RELATIONS) - found) == []
+
+
 class AccountDeletionTests:
     def delete(self, client, person, **overrides):
         client.force_login(person)

@@ -8,6 +8,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -220,7 +221,12 @@ def production_env() -> dict:
         DJANGO_SETTINGS_MODULE="cms.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="komak.example.uz",
+        WAGTAILADMIN_BASE_URL="https://komak.example.uz",
         FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        # The audit trail's keys and checkpoint folder (docs/privacy.md).
+        AUDIT_PSEUDONYM_KEY=secrets.token_urlsafe(48),
+        AUDIT_CHAIN_KEY=secrets.token_urlsafe(48),
+        AUDIT_CHECKPOINT_DIR=tempfile.mkdtemp(prefix="komak-audit-checkpoints-"),
         # Production refuses the logging SMS backend (accounts/checks.py).
         KOMAK_SMS_BACKEND="accounts.sms.EskizSmsBackend",
         KOMAK_ESKIZ_EMAIL="sms@komak.example.uz",
@@ -229,6 +235,8 @@ def production_env() -> dict:
         KOMAK_NOTIFICATION_BACKENDS=(
             "consultations.notifications.EmailBackend,accounts.sms.EskizSmsBackend"
         ),
+        # And the console e-mail backend (accounts.E006).
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
     )
     return env
 
