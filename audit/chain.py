@@ -1,9 +1,16 @@
-"""The hash chain: canonical content of a record and its SHA-256 link.
+"""The hash chain: canonical content of a record, its keyed link, and the keys.
 
-`hash = SHA-256(previous_hash + canonical JSON of the record's own content)`, where the
-canonical JSON has sorted keys, no spaces, UTF-8, and the time in UTC with
-microseconds, so that the same row always gives the same bytes on SQLite and
-PostgreSQL.
+`hash = HMAC-SHA256(record key, previous_hash + canonical JSON of the record's own
+content)`, where the canonical JSON has sorted keys, no spaces, UTF-8, and the time in
+UTC with microseconds, so that the same row always gives the same bytes on SQLite and
+PostgreSQL. Records written before the chain had a key used plain SHA-256 over the
+same bytes (`ChainScheme.SHA256`); they are still checked that way.
+
+The keys come from `AUDIT_CHAIN_KEY` (the environment, never the database): one
+derived key links records, another signs the checkpoint file (`audit.checkpoints`),
+so neither use can stand in for the other. Without the key nobody can recompute a
+changed record's hash, not even someone who can write every row of the database.
+Dev and test derive the key from `SECRET_KEY`; production refuses to start without it.
 """
 
 import hashlib
@@ -12,6 +19,8 @@ import json
 from datetime import UTC, datetime
 
 from django.conf import settings
+
+from .models import ChainScheme
 
 CONTENT_FIELDS = (
     "sequence",
@@ -23,6 +32,7 @@ CONTENT_FIELDS = (
     "target_id",
     "ip_address",
     "detail",
+    "scheme",
 )
 
 
@@ -43,8 +53,12 @@ def record_content(
     target_id: str,
     ip_address: str | None,
     detail: dict,
+    scheme: int = ChainScheme.HMAC_SHA256,
 ) -> dict:
-    return {
+    """The content a record's hash covers. A keyed record also covers its scheme, so
+    the scheme cannot be changed without the key; an unkeyed one has the content it
+    was hashed with before schemes existed."""
+    content = {
         "sequence": sequence,
         "occurred_at": occurred_at.astimezone(UTC).isoformat(timespec="microseconds"),
         "actor_id": actor_id,
@@ -55,6 +69,9 @@ def record_content(
         "ip_address": ip_address,
         "detail": detail,
     }
+    if scheme != ChainScheme.SHA256:
+        content["scheme"] = int(scheme)
+    return content
 
 
 def record_content_of(record, **changes) -> dict:
@@ -64,9 +81,32 @@ def record_content_of(record, **changes) -> dict:
     return record_content(**{**fields, **changes})
 
 
-def chain_hash(*, previous_hash: str, content: dict) -> str:
+def _chain_root_key() -> bytes:
+    key = getattr(settings, "AUDIT_CHAIN_KEY", "")
+    if key:
+        return key.encode("utf-8")
+    return hashlib.sha256(
+        b"komak-audit-chain:" + settings.SECRET_KEY.encode("utf-8")
+    ).digest()
+
+
+def chain_subkey(purpose: str) -> bytes:
+    """A key for one purpose ("record", "checkpoint"), derived from the chain key with
+    HMAC-SHA256 (as HKDF-Expand does for one block)."""
+    return hmac.new(
+        _chain_root_key(), f"komak-audit-{purpose}".encode(), hashlib.sha256
+    ).digest()
+
+
+def chain_hash(
+    *, previous_hash: str, content: dict, scheme: int = ChainScheme.HMAC_SHA256
+) -> str:
     data = (previous_hash + canonical_json(content)).encode("utf-8")
-    return hashlib.sha256(data).hexdigest()
+    if scheme == ChainScheme.HMAC_SHA256:
+        return hmac.new(chain_subkey("record"), data, hashlib.sha256).hexdigest()
+    if scheme == ChainScheme.SHA256:
+        return hashlib.sha256(data).hexdigest()
+    raise ValueError(f"unknown audit chain scheme {scheme!r}")
 
 
 def _pseudonym_key() -> bytes:

@@ -6,8 +6,9 @@ person's actions without the trail holding who they are. The target is a content
 label and an id as text, so a record outlives the object it is about. Nothing special
 (a note's text, a consultation's topic) is ever written here: ids only.
 
-Each record carries `hash = SHA-256(previous_hash + canonical JSON of its content)`;
-`audit.chain` computes and checks it.
+Each record carries `hash = HMAC-SHA256(chain key, previous_hash + canonical JSON of
+its content)` (records written before the key came keep plain SHA-256; `scheme` says
+which); `audit.chain` computes and checks it.
 """
 
 from django.db import models
@@ -15,6 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 GENESIS_HASH = "0" * 64
+
+
+class ChainScheme(models.IntegerChoices):
+    """How a record's hash is made. Only ever goes up along the chain: a record after
+    a keyed one cannot be unkeyed (docs/privacy.md, "Upgrading an unkeyed chain")."""
+
+    SHA256 = 1, _("SHA-256 (before the chain key)")
+    HMAC_SHA256 = 2, _("HMAC-SHA256 with the chain key")
 
 
 class AuditAction(models.TextChoices):
@@ -156,6 +165,11 @@ class AuditRecord(models.Model):
         max_length=64,
         unique=True,
     )
+    scheme = models.PositiveSmallIntegerField(
+        verbose_name=_("hash scheme"),
+        choices=ChainScheme.choices,
+        default=ChainScheme.HMAC_SHA256,
+    )
 
     class Meta:
         ordering = ["-sequence"]
@@ -186,8 +200,9 @@ class AuditChainHead(models.Model):
 
 class AuditCheckpoint(models.Model):
     """The head as the daily verification found it: a later rewrite of the chain up
-    to here no longer matches. The same hash also goes to the log, outside the
-    database."""
+    to here no longer matches. Being in the database, these rows can be rewound with
+    the chain; the signed lines of the checkpoint file (`audit.checkpoints`, every 5
+    minutes) cannot be, without the chain key."""
 
     verified_at = models.DateTimeField(default=timezone.now)
     sequence = models.PositiveBigIntegerField()
