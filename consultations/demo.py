@@ -185,10 +185,12 @@ def _past_booking_ensure(client, profile, now: datetime) -> Booking:
         admitted_at=starts_at,
         ended_at=ends_at,
         precall_checked_at=starts_at - timedelta(minutes=10),
-        precall_rtt_ms=140,
-        precall_loss_percent=0.5,
-        precall_relay=False,
-        precall_verdict="video",
+        precall_result={
+            "rtt_ms": 140,
+            "loss_percent": 0.5,
+            "relay": False,
+            "verdict": "video",
+        },
     )
 
 

@@ -1,11 +1,13 @@
-"""Encryption at rest for what a client tells a specialist (session notes).
+"""Encryption at rest for health-related data: session notes, a booking's topic and
+the client's pre-call check.
 
-`EncryptedTextField` stores a Fernet token (AES-128-CBC with HMAC-SHA256, from
-`cryptography`) instead of the text, so a database dump or backup shows only
-ciphertext. Keys come from `settings.FIELD_ENCRYPTION_KEYS` (the FIELD_ENCRYPTION_KEYS
-environment variable, comma-separated): the first encrypts, every one decrypts
-(MultiFernet), so a new key can be put first and `manage.py rotate_encryption_keys`
-re-encrypts every value with it before the old one is removed.
+`EncryptedTextField` (and `EncryptedJSONField`, for a small set of measurements)
+stores a Fernet token (AES-128-CBC with HMAC-SHA256, from `cryptography`) instead of
+the value, so a database dump or backup shows only ciphertext. Keys come from
+`settings.FIELD_ENCRYPTION_KEYS` (the FIELD_ENCRYPTION_KEYS environment variable,
+comma-separated): the first encrypts, every one decrypts (MultiFernet), so a new key
+can be put first and `manage.py rotate_encryption_keys` re-encrypts every value with
+it before the old one is removed.
 
 Without keys (dev and test only; production refuses to start) one key is derived from
 SECRET_KEY, so the embedded profile needs no setup.
@@ -13,6 +15,7 @@ SECRET_KEY, so the embedded profile needs no setup.
 
 import base64
 import hashlib
+import json
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -99,6 +102,33 @@ class EncryptedTextField(models.TextField):
         if value is None or value == "":
             return value
         return encrypt_text(value)
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A small JSON value (numbers, text, true/false) kept encrypted as one token;
+    Python code sees the decoded value, and None for an empty column.
+
+    A subclass of `EncryptedTextField`, so `encrypted_fields()` and key rotation
+    find it like the others.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        text = super().from_db_value(value, expression, connection)
+        return json.loads(text) if text else None
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            return json.loads(value) if value else None
+        return value
+
+    def get_prep_value(self, value):
+        value = models.Field.get_prep_value(self, value)
+        if value is None:
+            return None
+        return encrypt_text(json.dumps(value, sort_keys=True))
+
+    def value_to_string(self, obj):
+        return json.dumps(self.value_from_object(obj), sort_keys=True)
 
 
 def encrypted_fields() -> list[tuple[type[models.Model], str]]:

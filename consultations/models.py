@@ -2,18 +2,24 @@
 
 All times are stored in UTC and shown in Asia/Tashkent (settings.TIME_ZONE). A booking
 is the unit of access: only its client and its specialist may see its pages or join
-its call, and only inside its window.
+its call, and only inside its window. What a booking says about health (its topic,
+the pre-call check, the notes) is encrypted at rest (consultations.encryption).
+
+Bookings, consent records and notes are kept out of Wagtail's reference index
+(`wagtail_reference_index_ignore`), so that no admin "usage" page of a specialist or
+of the consent terms ever lists the consultations or the clients behind them.
 """
 
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .encryption import EncryptedTextField
+from .encryption import EncryptedJSONField, EncryptedTextField
 
 # How long before the start the call may be joined, and when a booking can no longer be
 # cancelled or moved by the client.
@@ -189,9 +195,10 @@ class Booking(models.Model):
         on_delete=models.PROTECT,
         related_name="bookings",
     )
-    topic = models.CharField(
+    # Encrypted: which topic someone chose says what they struggle with. It cannot be
+    # filtered or counted in SQL; an empty topic (anonymised) stays "" in clear.
+    topic = EncryptedTextField(
         verbose_name=_("topic"),
-        max_length=30,
         choices=Topic.choices,
         blank=True,
         help_text=_("Emptied when the booking is anonymised."),
@@ -210,12 +217,12 @@ class Booking(models.Model):
     specialist_joined_at = models.DateTimeField(null=True, blank=True)
     admitted_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
-    # The client's pre-call check, shown to the specialist.
+    # The client's pre-call check, shown to the specialist. The measurements are
+    # one encrypted JSON object: {"rtt_ms": int, "loss_percent": float,
+    # "relay": bool, "verdict": "video" | "audio" | "phone"}; read them through the
+    # precall_* properties below.
     precall_checked_at = models.DateTimeField(null=True, blank=True)
-    precall_rtt_ms = models.PositiveIntegerField(null=True, blank=True)
-    precall_loss_percent = models.FloatField(null=True, blank=True)
-    precall_relay = models.BooleanField(null=True, blank=True)
-    precall_verdict = models.CharField(max_length=20, blank=True)
+    precall_result = EncryptedJSONField(null=True, blank=True)
     # Reminders, each sent once.
     reminder_day_sent_at = models.DateTimeField(null=True, blank=True)
     reminder_hour_sent_at = models.DateTimeField(null=True, blank=True)
@@ -225,6 +232,8 @@ class Booking(models.Model):
         null=True,
         blank=True,
     )
+
+    wagtail_reference_index_ignore = True
 
     class Meta:
         ordering = ["starts_at"]
@@ -243,6 +252,25 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.starts_at:%Y-%m-%d %H:%M}"
+
+    def _precall(self, key: str):
+        return (self.precall_result or {}).get(key)
+
+    @property
+    def precall_rtt_ms(self) -> int | None:
+        return self._precall("rtt_ms")
+
+    @property
+    def precall_loss_percent(self) -> float | None:
+        return self._precall("loss_percent")
+
+    @property
+    def precall_relay(self) -> bool | None:
+        return self._precall("relay")
+
+    @property
+    def precall_verdict(self) -> str:
+        return self._precall("verdict") or ""
 
     @property
     def join_opens_at(self):
@@ -268,14 +296,60 @@ class Booking(models.Model):
         )
 
 
+class ConsentTermsLocked(Exception):
+    """A change to, or the deletion of, a version of the terms that someone has
+    accepted: what a person agreed to must stay exactly as it was."""
+
+    def __init__(self):
+        self.message = gettext(
+            "People have accepted this version of the terms, so it cannot be "
+            "changed or deleted. To change the terms, publish a new version."
+        )
+        super().__init__(self.message)
+
+
+class ConsentTermsQuerySet(models.QuerySet):
+    """Bulk writes refuse accepted versions too, as `ConsentTerms.save()` and
+    `delete()` do (on PostgreSQL a trigger also refuses raw SQL)."""
+
+    def accepted(self):
+        return self.filter(Exists(ConsentRecord.objects.filter(terms=OuterRef("pk"))))
+
+    def with_acceptance(self):
+        """Each version annotated with `is_accepted_by_anyone`, for listings."""
+        return self.annotate(
+            is_accepted_by_anyone=Exists(
+                ConsentRecord.objects.filter(terms=OuterRef("pk"))
+            )
+        )
+
+    def update(self, **kwargs):
+        if self.accepted().exists():
+            raise ConsentTermsLocked()
+        return super().update(**kwargs)
+
+    update.alters_data = True
+
+    def delete(self):
+        if self.accepted().exists():
+            raise ConsentTermsLocked()
+        return super().delete()
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
 class ConsentTerms(models.Model):
     """A version of the terms for online consultations that clients accept.
 
     Uzbekistan's law "On personal data" (No. ZRU-547 of 2019) asks that a
     consent name the operator, the purposes, the data processed, how long the consent
     lasts and any transfer to third parties; each is a field so that no version can
-    leave one out. A version is never edited once accepted: publish a new one, and
-    everyone is asked again.
+    leave one out. A version is never edited or deleted once anyone has accepted it
+    (even if they withdrew later): publish a new one, and everyone is asked again.
+    `save()`, `delete()` and the queryset's `update()` and `delete()` raise
+    `ConsentTermsLocked`; on PostgreSQL a trigger refuses the same in SQL
+    (migration 0003).
     """
 
     version = models.CharField(
@@ -323,6 +397,8 @@ class ConsentTerms(models.Model):
         help_text=_("The latest version is the one clients are asked to accept."),
     )
 
+    objects = ConsentTermsQuerySet.as_manager()
+
     class Meta:
         ordering = ["-published_at"]
         verbose_name = _("consent terms")
@@ -330,6 +406,36 @@ class ConsentTerms(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+    def is_accepted(self) -> bool:
+        """Whether anyone has ever accepted this version (withdrawn consents count)."""
+        return (
+            self.pk is not None
+            and ConsentRecord.objects.filter(terms_id=self.pk).exists()
+        )
+
+    def save(self, *args, **kwargs):
+        # A save that changes nothing (a demo loader run twice) is harmless.
+        if self.pk is not None:
+            stored = type(self)._base_manager.filter(pk=self.pk).first()
+            if stored is not None and stored.is_accepted() and self._differs(stored):
+                raise ConsentTermsLocked()
+        super().save(*args, **kwargs)
+
+    save.alters_data = True
+
+    def delete(self, *args, **kwargs):
+        if self.is_accepted():
+            raise ConsentTermsLocked()
+        return super().delete(*args, **kwargs)
+
+    delete.alters_data = True
+
+    def _differs(self, stored: "ConsentTerms") -> bool:
+        return any(
+            field.value_from_object(self) != field.value_from_object(stored)
+            for field in self._meta.concrete_fields
+        )
 
 
 class ConsentRecord(models.Model):
@@ -343,6 +449,8 @@ class ConsentRecord(models.Model):
     terms = models.ForeignKey(ConsentTerms, on_delete=models.PROTECT, related_name="+")
     accepted_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    wagtail_reference_index_ignore = True
 
     class Meta:
         constraints = [
@@ -370,6 +478,8 @@ class SessionNote(models.Model):
     text = EncryptedTextField(verbose_name=_("note"))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    wagtail_reference_index_ignore = True
 
     def __str__(self) -> str:
         return f"note {self.pk} on {self.booking_id}"

@@ -205,21 +205,15 @@ def booking_precall_record(
     request=None,
 ) -> Booking:
     booking.precall_checked_at = timezone.now()
-    booking.precall_rtt_ms = rtt_ms
-    booking.precall_loss_percent = loss_percent
-    booking.precall_relay = relay
-    booking.precall_verdict = precall_verdict(
-        rtt_ms=rtt_ms, loss_percent=loss_percent, connected=connected
-    )
-    booking.save(
-        update_fields=[
-            "precall_checked_at",
-            "precall_rtt_ms",
-            "precall_loss_percent",
-            "precall_relay",
-            "precall_verdict",
-        ]
-    )
+    booking.precall_result = {
+        "rtt_ms": rtt_ms,
+        "loss_percent": loss_percent,
+        "relay": relay,
+        "verdict": precall_verdict(
+            rtt_ms=rtt_ms, loss_percent=loss_percent, connected=connected
+        ),
+    }
+    booking.save(update_fields=["precall_checked_at", "precall_result"])
     audit_record(
         actor=booking.client,
         action=AuditAction.PRECALL_RECORD,
@@ -338,10 +332,7 @@ def bookings_anonymise(*, bookings) -> list[int]:
             client=None,
             topic="",
             precall_checked_at=None,
-            precall_rtt_ms=None,
-            precall_loss_percent=None,
-            precall_relay=None,
-            precall_verdict="",
+            precall_result=None,
             anonymised_at=now,
         )
     return ids

@@ -673,10 +673,12 @@ class AppointmentsTests:
             specialist,
             timezone.now() + timedelta(hours=3),
             precall_checked_at=timezone.now(),
-            precall_rtt_ms=420,
-            precall_loss_percent=4.5,
-            precall_relay=True,
-            precall_verdict="audio",
+            precall_result={
+                "rtt_ms": 420,
+                "loss_percent": 4.5,
+                "relay": True,
+                "verdict": "audio",
+            },
         )
         client.force_login(specialist.user)
         page = html(client.get(reverse("consultations_appointments")))
@@ -741,7 +743,7 @@ class TodayTests:
             client_create(full_name="Dilnoza Karimova"),
             specialist,
             start,
-            precall_verdict="video",
+            precall_result={"verdict": "video"},
         )
         tomorrow = booking_make(client_create(), specialist, slot_at(days=1))
         client.force_login(specialist.user)

@@ -418,7 +418,7 @@ class RetentionTests:
             starts_in=-timedelta(days=400), status=BookingStatus.COMPLETED
         )
         Booking.objects.filter(pk=old.pk).update(
-            precall_rtt_ms=120, precall_verdict="video"
+            precall_result={"rtt_ms": 120, "verdict": "video"}
         )
         recent, recent_note = booking_with_note(starts_in=-timedelta(days=300))
         sequence = last_sequence()
@@ -428,6 +428,7 @@ class RetentionTests:
         old.refresh_from_db()
         assert old.client_id is None
         assert old.topic == ""
+        assert old.precall_result is None
         assert old.precall_rtt_ms is None and old.precall_verdict == ""
         assert old.anonymised_at is not None
         assert old.status == BookingStatus.COMPLETED

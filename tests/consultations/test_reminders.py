@@ -267,8 +267,10 @@ class ScheduleTasksTests:
             "consultations.tasks.no_shows_mark",
             "consultations.tasks.consultations_retention_anonymise",
             "audit.tasks.audit_chain_check",
+            "audit.tasks.audit_checkpoint_task",
         }
         assert schedules["consultations.tasks.reminders_send"].minutes == 5
+        assert schedules["audit.tasks.audit_checkpoint_task"].minutes == 5
         assert schedules["consultations.tasks.no_shows_mark"].minutes == 15
         daily = 24 * 60
         assert (

@@ -25,11 +25,6 @@ SCHEDULES = [
         "func": "consultations.tasks.consultations_retention_anonymise",
         "minutes": 24 * 60,
     },
-    {
-        "name": "audit: verify the chain and keep its head",
-        "func": "audit.tasks.audit_chain_check",
-        "minutes": 24 * 60,
-    },
 ]
 
 
@@ -38,5 +33,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         schedules_ensure(SCHEDULES, stdout=self.stdout)
-        # Training programs keep their schedules in their own app.
+        # Training programs, the audit trail and lesson videos keep their schedules in
+        # their apps.
         call_command("schedule_learning_tasks", stdout=self.stdout)
+        call_command("schedule_audit_tasks", stdout=self.stdout)
+        call_command("schedule_video_tasks", stdout=self.stdout)
