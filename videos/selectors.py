@@ -1,12 +1,15 @@
 """Reads of the videos app: what the player needs, and which ladder file a URL
 means."""
 
+import enum
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from wagtail.models import Page, ReferenceIndex
 
 from .models import LessonVideo, VideoCaption, VideoStatus
 from .webvtt import WebVttError, transcript_paragraphs, webvtt_parse
@@ -149,3 +152,43 @@ def ladder_file_path(*, video_id: int, build: str, name: str) -> Path | None:
 
 def caption_file_get(*, caption_id: int, language: str) -> VideoCaption | None:
     return VideoCaption.objects.filter(pk=caption_id, language=language).first()
+
+
+class VideoAccess(enum.Enum):
+    """Who may fetch a video's files, which is also who may cache them."""
+
+    PUBLIC = "public"  # a published page without a view restriction shows it
+    PRIVATE = "private"  # this person only: a restricted page they may view, or staff
+
+
+def video_access_get(*, video_id: int, request) -> VideoAccess | None:
+    """Whether the person making `request` may fetch the files of a video (its
+    playlists, segments, poster, download and captions), or None.
+
+    A video is shown by the pages whose blocks choose it, which Wagtail's reference
+    index lists. It may be fetched where one of those pages is published and its
+    view restrictions (a signed-in-only or a group's course, a password) let this
+    request see it, as Wagtail checks before it serves the page itself. Trainers and
+    coordinators, who upload and preview videos in the admin, may fetch any.
+    """
+    page_ids = [
+        int(object_id)
+        for object_id in ReferenceIndex.objects.filter(
+            base_content_type=ContentType.objects.get_for_model(Page),
+            to_content_type=ContentType.objects.get_for_model(LessonVideo),
+            to_object_id=str(video_id),
+        ).values_list("object_id", flat=True)
+    ]
+    if page_ids:
+        pages = Page.objects.live().filter(pk__in=page_ids)
+        if pages.public().exists():
+            return VideoAccess.PUBLIC
+        for page in pages:
+            if all(
+                restriction.accept_request(request)
+                for restriction in page.get_view_restrictions()
+            ):
+                return VideoAccess.PRIVATE
+    if request.user.has_perm("videos.view_lessonvideo"):
+        return VideoAccess.PRIVATE
+    return None

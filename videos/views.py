@@ -1,17 +1,29 @@
-"""Serving a video's ladder files and captions.
+"""Serving a video's ladder files and captions to those who may see the video.
 
-In the embedded profile Daphne serves them; a front web server can serve
-`/videos/ladders/` straight from MEDIA_ROOT/videos/ladders/ instead (docs/video.md).
-A ladder folder's name is unique per build, so its files never change and are cached
-for a year; a byte range is honoured for the download and for players that ask.
+Each file is checked like the lesson that shows it (`selectors.video_access_get`):
+someone who may not see the lesson gets 404, as for a page that is not there. The
+file itself is sent by `cms.media.media_file_response`: by nginx after an
+`X-Accel-Redirect` in the scale-out profile, by Daphne in the embedded one (with byte
+ranges for the download and for players that ask).
+
+A ladder folder's name is unique per build, so its segments, init segments, poster
+and download never change and are cached for a year. Playlists, the way into a
+video, are cached for a minute, so that a lesson made private soon stops playing
+from caches. Files anyone may see are `public` for shared caches; the rest
+`private`.
 """
 
-import re
-
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.views.decorators.http import require_safe
 
-from .selectors import caption_file_get, ladder_file_path
+from cms.media import media_file_response, media_path
+
+from .selectors import (
+    VideoAccess,
+    caption_file_get,
+    ladder_file_path,
+    video_access_get,
+)
 
 CONTENT_TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",
@@ -20,49 +32,30 @@ CONTENT_TYPES = {
     ".jpg": "image/jpeg",
     ".json": "application/json",
 }
-RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 YEAR = 365 * 24 * 3600
+PLAYLIST_SECONDS = 60
+CAPTION_SECONDS = 300
 
 
-def _file_response(request, data: bytes, content_type: str, max_age: int):
-    total = len(data)
-    status = 200
-    match = RANGE.match(request.headers.get("Range", ""))
-    headers = {"Accept-Ranges": "bytes"}
-    if match and (match.group(1) or match.group(2)):
-        if match.group(1):
-            start = int(match.group(1))
-            end = int(match.group(2)) if match.group(2) else total - 1
-        else:
-            start = max(0, total - int(match.group(2)))
-            end = total - 1
-        end = min(end, total - 1)
-        if start > end or start >= total:
-            return HttpResponse(
-                status=416, headers={"Content-Range": f"bytes */{total}"}
-            )
-        headers["Content-Range"] = f"bytes {start}-{end}/{total}"
-        data = data[start : end + 1]
-        status = 206
-    response = HttpResponse(data, content_type=content_type, status=status)
-    for name, value in headers.items():
-        response[name] = value
-    response["Cache-Control"] = f"public, max-age={max_age}" + (
-        ", immutable" if max_age == YEAR else ""
-    )
-    return response
+def _cache_control(access: VideoAccess, seconds: int) -> str:
+    immutable = ", immutable" if seconds == YEAR else ""
+    return f"{access.value}, max-age={seconds}{immutable}"
 
 
 @require_safe
 def ladder_file(request, video_id: int, build: str, name: str):
+    access = video_access_get(video_id=video_id, request=request)
     path = ladder_file_path(video_id=video_id, build=build, name=name)
-    if path is None:
+    if access is None or path is None:
         raise Http404
-    content_type = CONTENT_TYPES.get(path.suffix, "application/octet-stream")
-    response = _file_response(request, path.read_bytes(), content_type, YEAR)
-    if path.name == "download.mp4":
-        response["Content-Disposition"] = 'attachment; filename="video.mp4"'
-    return response
+    seconds = PLAYLIST_SECONDS if path.suffix == ".m3u8" else YEAR
+    return media_file_response(
+        request,
+        path=path,
+        content_type=CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
+        cache_control=_cache_control(access, seconds),
+        download_name="video.mp4" if path.name == "download.mp4" else "",
+    )
 
 
 @require_safe
@@ -70,7 +63,14 @@ def caption_file(request, caption_id: int, language: str):
     caption = caption_file_get(caption_id=caption_id, language=language)
     if caption is None:
         raise Http404
-    with caption.file.open("rb") as handle:
-        data = handle.read()
+    access = video_access_get(video_id=caption.video_id, request=request)
+    path = media_path(caption.file.name)
+    if access is None or path is None:
+        raise Http404
     # Captions can be replaced by the trainer: cached for five minutes only.
-    return _file_response(request, data, "text/vtt; charset=utf-8", 300)
+    return media_file_response(
+        request,
+        path=path,
+        content_type="text/vtt; charset=utf-8",
+        cache_control=_cache_control(access, CAPTION_SECONDS),
+    )
