@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint bench audit install install-dev messages setup clean
+.PHONY: run test lint bench audit install install-dev messages setup clean scale-up scale-down load backup restore
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -37,6 +37,15 @@ run: setup
 	@$(BIN)/python manage.py demo_logins
 	PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho start -f Procfile
 
+# The scale-out profile on one machine: PostgreSQL, Redis, two Daphne workers and the
+# task cluster behind Debian's nginx on http://127.0.0.1:8080 (deploy/scaleout.py,
+# docs/deployment.md). In the foreground until Ctrl-C; `make scale-down` stops it.
+scale-up: install messages
+	$(BIN)/python -m deploy.scaleout up
+
+scale-down:
+	$(BIN)/python -m deploy.scaleout down
+
 test: install-dev messages
 	$(BIN)/python -m pytest
 
@@ -52,5 +61,22 @@ bench: install-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python -m bench.compare_learner_pages
 
+# Load: locust's learners and call rooms against `make scale-up` (LOAD_HOST, default
+# http://127.0.0.1:8080) for LOAD_SECONDS (60); prints req/s, p50/p95/p99 and errors
+# per scenario. The rooms are written into DATABASE_URL's database (default: the one
+# of scale-up). bench/load/run.py, docs/benchmarks.md.
+load: install-dev
+	$(BIN)/python -m bench.load.run
+
+# Backups (cms/backups.py, docs/deployment.md): the database, the media root and the
+# audit checkpoints to a dated folder under BACKUP_DIR (default var/backups/); and
+# back, after checking every file: `make restore BACKUP=var/backups/<folder>`.
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(BACKUP)" || { echo "Name the backup folder: make restore BACKUP=var/backups/<folder>"; exit 2; }
+	$(BIN)/python manage.py restore "$(BACKUP)"
+
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 var/audit-checkpoints

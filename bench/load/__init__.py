@@ -1,0 +1,1 @@
+"""Load scenarios run by locust against a running Ko'mak (`make load`)."""
