@@ -4,13 +4,21 @@ Wagtail's own `UserViewSet`, installed through its documented extension point
 (`WagtailUsersConfig.user_viewset`, accounts/apps.py): the list (and its search and
 filter results) leaves one `user_list_view` record per page shown, with how many
 people it showed; the screens about one person (edit, history, usage, copy, delete)
-leave one `user_view` record whose target is that person. What was searched for is
-not recorded: it may be a name or a phone number.
+leave one `user_view` record whose target is that person. The confirmation pages of
+Wagtail's bulk actions on users (delete, assign a role, switch on or off) name every
+person chosen, so they leave one `user_view` record per person shown (registered in
+accounts/wagtail_hooks.py). What was searched for is not recorded: it may be a name
+or a phone number.
 """
 
 from wagtail.admin.views.generic import CopyView
 from wagtail.admin.views.generic.usage import UsageView
 from wagtail.users.views import users as wagtail_users
+from wagtail.users.views.bulk_actions import (
+    AssignRoleBulkAction,
+    DeleteBulkAction,
+    SetActiveStateBulkAction,
+)
 
 from .services import user_list_view_record, user_view_record
 
@@ -85,3 +93,42 @@ class AuditedUserViewSet(wagtail_users.UserViewSet):
     history_view_class = AuditedUserHistoryView
     usage_view_class = AuditedUserUsageView
     copy_view_class = AuditedUserCopyView
+
+
+class UserBulkActionAuditMixin:
+    """One `user_view` record per person a bulk action's confirmation page names.
+    Only the page is recorded here; what the action then changes is recorded by the
+    receivers of those changes (`user_change`, `account_delete`...)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.method == "GET":
+            for item in context["items"]:
+                user_view_record(
+                    actor=self.request.user,
+                    person_id=item["item"].pk,
+                    screen=f"bulk_{self.action_type}",
+                    request=self.request,
+                )
+        return context
+
+
+class AuditedUserDeleteBulkAction(UserBulkActionAuditMixin, DeleteBulkAction):
+    pass
+
+
+class AuditedUserAssignRoleBulkAction(UserBulkActionAuditMixin, AssignRoleBulkAction):
+    pass
+
+
+class AuditedUserSetActiveStateBulkAction(
+    UserBulkActionAuditMixin, SetActiveStateBulkAction
+):
+    pass
+
+
+AUDITED_USER_BULK_ACTIONS = (
+    AuditedUserDeleteBulkAction,
+    AuditedUserAssignRoleBulkAction,
+    AuditedUserSetActiveStateBulkAction,
+)

@@ -236,6 +236,23 @@ class AdminUserReadAuditTests:
         )
         assert record.detail == {"screen": screen}
 
+    @pytest.mark.parametrize("action", ["delete", "assign_role", "set_active_state"])
+    def test_a_bulk_action_page_leaves_one_record_per_person_it_names(
+        self, client, action
+    ):
+        people = [user_create(), user_create()]
+        admin = admin_browser(client)
+        query = "&".join(f"id={person.pk}" for person in people)
+        response = client.get(f"/admin/bulk/accounts/user/{action}/?{query}")
+        assert response.status_code == 200
+        assert str(people[0]) in response.content.decode()
+        viewed = AuditRecord.objects.filter(action=AuditAction.USER_VIEW)
+        assert sorted(int(record.target_id) for record in viewed) == sorted(
+            person.pk for person in people
+        )
+        assert {record.actor_id for record in viewed} == {admin.pk}
+        assert {record.detail["screen"] for record in viewed} == {f"bulk_{action}"}
+
     def test_a_person_who_does_not_exist_leaves_no_view_record(self, client):
         admin_browser(client)
         assert client.get("/admin/users/edit/999999/").status_code == 404
