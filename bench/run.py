@@ -16,6 +16,7 @@ BENCHMARKS = [
     "bench.page_weight",
     "bench.rtc_connect",
     "bench.signaling_relay",
+    "bench.page_cache",
     "bench.video",
 ]
 

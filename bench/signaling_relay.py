@@ -40,6 +40,7 @@ CONNECT_CONCURRENCY = 25
 OPEN_TIMEOUT_S = 20
 READY_TIMEOUT_S = 60
 CLOSE_TIMEOUT_S = 20
+SETTLE_SECONDS = 5
 APPLICATION = "bench.echo_asgi:application"
 CLIENT = "client"
 SPECIALIST = "specialist"
@@ -64,6 +65,8 @@ LOADS = [
     # One every 5 seconds per socket: 80 a second in all, closer to a real call.
     Load("relay_light", interval_s=5, duration_s=20),
 ]
+# Issue 12: one Daphne relays 800 call messages a second with p99 below this.
+GOAL_P99_MS = 100
 
 # Which socket path each kind of relay is served at, by room number and booking id.
 PATHS = {
@@ -404,6 +407,15 @@ def report(load: Load, results: dict[str, Recorder]) -> None:
     bench(f"{name}_echo_nohop_p50_ms", percentile(nohop, 50), "ms")
     bench(f"{name}_echo_nohop_p99_ms", percentile(nohop, 99), "ms")
     bench(f"{name}_echo_nohop_lost", results["echo_nohop"].lost(), "messages")
+    if load is LOADS[0]:
+        met = p99 < GOAL_P99_MS and results["ours"].lost() == 0
+        print(
+            f"# goal: {name}_p99_ms < {GOAL_P99_MS} ms at "
+            f"{round(2 * ROOMS / load.interval_s)} messages a second, none lost "
+            f"(echo relay p99 {echo_p99:.2f} ms in the same run): "
+            f"{'goal met' if met else 'goal NOT met'}",
+            flush=True,
+        )
 
 
 async def measure(server: RelayServer, rooms: list[dict]) -> None:
@@ -418,6 +430,10 @@ async def measure(server: RelayServer, rooms: list[dict]) -> None:
             recorder, cpu = await phase(server, rooms, kind, load)
             describe(kind, load, recorder, cpu)
             results[kind] = recorder
+            # 400 sockets just left (each `leave` is an audit record written on
+            # Daphne's one sync thread): let that finish before the next 400 open,
+            # or their handshakes wait behind it past Daphne's 5-second limit.
+            await asyncio.sleep(SETTLE_SECONDS)
         report(load, results)
 
 

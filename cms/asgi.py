@@ -16,13 +16,18 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 from accounts.middleware import StaffWebSocketMiddleware  # noqa: E402
 from consultations.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(
-                StaffWebSocketMiddleware(URLRouter(websocket_urlpatterns))
-            )
-        ),
-    }
+from .proxy import TrustedProxyMiddleware  # noqa: E402
+
+# The client's address behind nginx (TRUSTED_PROXY_COUNT), for pages and sockets alike.
+application = TrustedProxyMiddleware(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(
+                    StaffWebSocketMiddleware(URLRouter(websocket_urlpatterns))
+                )
+            ),
+        }
+    )
 )

@@ -265,6 +265,8 @@ class CyrillicPageMiddleware:
         response = self.get_response(request)
         if (
             translation.get_language() != self.LANGUAGE
+            # Already written (a page from cms/page_cache.py, stored in Cyrillic).
+            or getattr(response, "cyrillic_written", False)
             or response.streaming
             or not response.get("Content-Type", "").startswith("text/html")
             or response.get("Content-Encoding")

@@ -6,7 +6,6 @@ admin, uploaded files, video segments, the language switch and the health check 
 no prefix: they are not pages in a language.
 """
 
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
@@ -17,7 +16,7 @@ from consultations import urls as consultations_urls
 from learning import urls as learning_urls
 from videos import urls as videos_urls
 
-from . import views
+from . import media, views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -25,12 +24,15 @@ urlpatterns = [
     path("videos/", include(videos_urls)),
     path("language/", views.language_set, name="language_set"),
     path("healthz", views.healthz, name="healthz"),
+    # Of the media folder only image renditions have addresses (public, like the
+    # pages showing them; nginx serves that folder itself): every other upload is
+    # sent by the view that checks who asks (cms/media.py).
+    path(
+        "media/images/<path:name>",
+        media.image_rendition_file,
+        name="media_image_rendition",
+    ),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
@@ -41,3 +43,6 @@ urlpatterns += i18n_patterns(
     path("search/", views.search, name="search"),
     path("", include(wagtail_urls)),
 )
+
+# A lost database is a 503 "try again in a minute" page, not a 500 (cms/errors.py).
+handler500 = "cms.errors.server_error"

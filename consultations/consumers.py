@@ -5,14 +5,30 @@ The call's protocol is docs/signaling.md. The consumer keeps no call state that 
 Daphne worker would need: the room is the channel layer group `consultation.<booking
 id>`, and admission lives on the booking row, so the two people of a call may be served
 by different workers.
+
+With Redis as the channel layer (the scale-out profile), a restart of Redis loses the
+rooms' memberships and the messages in flight. A socket whose layer fails is closed
+with 4503 ("try again"), and the page reconnects and joins again, as after any
+lost link; a socket that saw nothing adds itself to its room again every few seconds.
+Every relayed message carries an id, and a socket passes each id on once: a message
+the layer hands out twice (channels_redis puts back what was being read when a
+connection broke, and redis-py repeats a command whose answer was lost) reaches the
+browser once.
 """
 
+import asyncio
+import itertools
 import logging
+from collections import deque
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from channels.utils import await_many_dispatch
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from audit.models import AuditAction
 
@@ -22,8 +38,19 @@ from .signaling import CLIENT, SPECIALIST, RateLimiter, SignalingError
 logger = logging.getLogger(__name__)
 
 CLOSE_NORMAL = 1000
+# Like HTTP 503: the server cannot relay for a moment, reconnect. (RFC 6455's 1013,
+# "Try Again Later", is refused by Daphne's WebSocket library, which lets a server
+# send only 1000 and 3000-4999.)
+CLOSE_TRY_AGAIN = 4503
 CLOSE_INVALID = 4400
 CLOSE_NOT_ALLOWED = 4403
+
+# What a channel layer raises when its server is out of reach or restarting.
+LAYER_ERRORS = (OSError, TimeoutError, RedisError)
+# How often a socket adds itself to its room again (a restarted Redis forgot it).
+MEMBERSHIP_REFRESH_SECONDS = 5
+# Ids of relayed messages a socket remembers, to pass each on once.
+SEEN_IDS_KEPT = 256
 
 
 def group_name(booking_id: int) -> str:
@@ -67,6 +94,27 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
     parsing by the base class, so that size and binary frames are judged first.
     """
 
+    async def __call__(self, scope, receive, send):
+        """Channels' `AsyncConsumer.__call__`, reading the channel layer through
+        `layer_receive`, which turns a failed layer into a message instead of an
+        exception that would end the consumer without `disconnect`."""
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.channel_name = await self.channel_layer.new_channel()
+        self.base_send = send
+        self.layer_broken = False
+        self.seen_ids = set()
+        self.seen_order = deque()
+        self.message_numbers = itertools.count(1)
+        self.membership_keeper = None
+        try:
+            await await_many_dispatch([receive, self.layer_receive], self.dispatch)
+        except StopConsumer:
+            pass
+        finally:
+            if self.membership_keeper is not None:
+                self.membership_keeper.cancel()
+
     async def dispatch(self, message):
         """Run the handler without Channels' per-message `aclose_old_connections()`.
 
@@ -81,6 +129,7 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
         await handler(message)
 
     # Set for real in `connect`; a socket refused there keeps these.
+    accepted = False
     room = None
     role = None
     admitted = False
@@ -93,6 +142,10 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
         # Accept before refusing so the browser sees close code 4403, not a failed
         # handshake; nothing is sent before the close, so a stranger learns nothing.
         await self.accept()
+        self.accepted = True
+        if self.layer_broken:  # the layer failed before the handshake was answered
+            await self.close_with(CLOSE_TRY_AGAIN)
+            return
         user = self.scope.get("user")
         if user is not None and user.is_authenticated:
             access, reason = await database_sync_to_async(call_access_checked)(
@@ -116,8 +169,14 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
         booking, self.role = access
         # Admission never reverts, so once seen it may be kept for this connection.
         self.admitted = booking.admitted_at is not None
-        self.room = group_name(booking.pk)
-        await self.channel_layer.group_add(self.room, self.channel_name)
+        room = group_name(booking.pk)
+        if not await self.layer_call(
+            self.channel_layer.group_add, room, self.channel_name
+        ):
+            return
+        self.room = room
+        if not isinstance(self.channel_layer, InMemoryChannelLayer):
+            self.membership_keeper = asyncio.ensure_future(self.membership_keep())
         await self.audit(AuditAction.CALL_JOIN)
         await self.send_json(
             {
@@ -131,9 +190,14 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def disconnect(self, code):
+        if self.membership_keeper is not None:
+            self.membership_keeper.cancel()
         if self.room is None:
             return
-        await self.channel_layer.group_discard(self.room, self.channel_name)
+        # With a failed layer these do nothing, and the leave is still recorded.
+        await self.layer_call(
+            self.channel_layer.group_discard, self.room, self.channel_name
+        )
         await self.to_others({"type": "peer", "event": "left", "role": self.role})
         if self.protocol_error:
             await self.audit(
@@ -257,18 +321,27 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
     # --- The room ------------------------------------------------------------------
 
     async def to_others(self, payload: dict):
-        await self.channel_layer.group_send(
-            self.room,
-            {"type": "signal.relay", "payload": payload, "sender": self.channel_name},
-        )
+        await self.to_room(payload, sender=self.channel_name)
 
     async def to_everyone(self, payload: dict):
-        await self.channel_layer.group_send(
-            self.room, {"type": "signal.relay", "payload": payload, "sender": None}
-        )
+        await self.to_room(payload, sender=None)
+
+    async def to_room(self, payload: dict, *, sender: str | None):
+        event = {
+            "type": "signal.relay",
+            "payload": payload,
+            "sender": sender,
+            "id": f"{self.channel_name}#{next(self.message_numbers)}",
+        }
+        await self.layer_call(self.channel_layer.group_send, self.room, event)
 
     async def signal_relay(self, event):
-        if self.closing or event["sender"] == self.channel_name:
+        if (
+            self.closing
+            or event["sender"] == self.channel_name
+            # No id: sent by a worker of an older version during a deploy.
+            or not self.first_time(event.get("id"))
+        ):
             return
         payload = event["payload"]
         if payload["type"] == "admitted":
@@ -278,8 +351,70 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
             await self.close_with(CLOSE_NORMAL)
 
     async def close_with(self, code: int):
+        if self.closing:  # one close per socket (a failed layer may close first)
+            return
         self.closing = True
         await self.close(code=code)
+
+    def first_time(self, message_id: str | None) -> bool:
+        """Whether this socket has not passed on the message with this id yet."""
+        if message_id is None:
+            return True
+        if message_id in self.seen_ids:
+            logger.info("Signaling message %s delivered twice, dropped", message_id)
+            return False
+        self.seen_ids.add(message_id)
+        self.seen_order.append(message_id)
+        if len(self.seen_order) > SEEN_IDS_KEPT:
+            self.seen_ids.discard(self.seen_order.popleft())
+        return True
+
+    # --- The channel layer failing ---------------------------------------------------
+
+    async def layer_receive(self):
+        """The layer's next message for this socket; `layer.lost` once if the layer
+        fails, after which nothing more is read (the socket is closing)."""
+        if self.layer_broken:
+            await asyncio.Future()  # waits until the consumer ends
+        try:
+            return await self.channel_layer.receive(self.channel_name)
+        except LAYER_ERRORS as error:
+            self.layer_broken = True
+            logger.warning(
+                "Channel layer lost in booking %s: %r",
+                getattr(self, "booking_id", None),
+                error,
+            )
+            return {"type": "layer.lost"}
+
+    async def layer_lost(self, message):
+        if self.accepted:  # else `connect` closes once it has answered
+            await self.close_with(CLOSE_TRY_AGAIN)
+
+    async def layer_call(self, operation, *args) -> bool:
+        """Run one channel layer operation. If the layer fails, close this socket
+        with 4503 (the page reconnects and joins again) and return False."""
+        try:
+            await operation(*args)
+        except LAYER_ERRORS as error:
+            logger.warning(
+                "Channel layer lost in booking %s: %r", self.booking_id, error
+            )
+            self.layer_broken = True
+            await self.layer_lost({"type": "layer.lost"})
+            return False
+        return True
+
+    async def membership_keep(self):
+        """Add this socket to its room again every few seconds: a Redis restarted
+        since it joined has forgotten the room (and the socket may not have noticed,
+        if another socket of this process read the layer when it failed)."""
+        while not self.closing:
+            await asyncio.sleep(MEMBERSHIP_REFRESH_SECONDS)
+            if not await self.layer_call(
+                self.channel_layer.group_add, self.room, self.channel_name
+            ):
+                return
 
 
 class PingConsumer(AsyncJsonWebsocketConsumer):

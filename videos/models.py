@@ -60,6 +60,14 @@ class LessonVideo(index.Indexed, ClusterableModel):
         default=0,
         help_text=_("How many times preparing this video was started."),
     )
+    interrupted_attempts = models.PositiveSmallIntegerField(
+        verbose_name=_("interrupted attempts"),
+        default=0,
+        help_text=_(
+            "Attempts that stopped before they finished (the task queue was stopped "
+            "or timed out), since the last upload or “Try again”."
+        ),
+    )
     started_at = models.DateTimeField(
         verbose_name=_("last started"),
         null=True,

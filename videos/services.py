@@ -12,6 +12,7 @@ import logging
 import os
 import shutil
 import uuid
+from functools import partial
 from pathlib import Path
 
 import av
@@ -20,8 +21,10 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_q.tasks import async_task
 
+from .conf import video_setting
 from .models import LessonVideo, VideoCaption, VideoStatus
 from .probe import ProbeError, media_probe
 from .transcode import ladder_build
@@ -73,7 +76,13 @@ def video_transcode_request(*, video: LessonVideo) -> bool:
             LessonVideo.objects.filter(pk=video.pk)
             .exclude(status__in=[VideoStatus.QUEUED, VideoStatus.PROCESSING])
             .exclude(ladder_source=video.source.name, status=VideoStatus.READY)
-            .update(status=VideoStatus.QUEUED, progress_percent=0, failure_reason="")
+            .update(
+                status=VideoStatus.QUEUED,
+                progress_percent=0,
+                failure_reason="",
+                interrupted_attempts=0,
+                updated_at=timezone.now(),
+            )
         )
         fresh = LessonVideo.objects.filter(
             pk=video.pk, status=VideoStatus.QUEUED, attempts=0
@@ -89,7 +98,13 @@ def video_transcode_retry(*, video: LessonVideo) -> bool:
     with transaction.atomic():
         updated = LessonVideo.objects.filter(
             pk=video.pk, status=VideoStatus.FAILED
-        ).update(status=VideoStatus.QUEUED, progress_percent=0, failure_reason="")
+        ).update(
+            status=VideoStatus.QUEUED,
+            progress_percent=0,
+            failure_reason="",
+            interrupted_attempts=0,
+            updated_at=timezone.now(),
+        )
         if updated:
             _enqueue(video.pk)
     return bool(updated)
@@ -99,10 +114,47 @@ def _task_timeout() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.Q_CLUSTER.get("timeout") or 600)
 
 
+def _max_attempts() -> int:
+    """How many interrupted attempts a video gets: django-q2's own `max_attempts`,
+    which counts only attempts that ended with an error, never a worker killed."""
+    return settings.Q_CLUSTER.get("max_attempts") or 3
+
+
+def _stalled_after() -> datetime.timedelta:
+    """An attempt started longer ago than this is dead: django-q2 kills a task after
+    `timeout`, and the ORM broker hands it out again after `retry`; the grace lets
+    that redelivery come first."""
+    seconds = max(
+        settings.Q_CLUSTER.get("timeout") or 600,
+        settings.Q_CLUSTER.get("retry") or 0,
+    )
+    return datetime.timedelta(
+        seconds=seconds + video_setting("VIDEO_STALLED_GRACE_SECONDS")
+    )
+
+
+def _interrupted_reason(count: int) -> str:
+    return ngettext(
+        "Preparing the video stopped %(count)d time before it was finished, so "
+        "Koʻmak stopped trying. The file may be too long or damaged: press “Try "
+        "again”, or upload the file again.",
+        "Preparing the video stopped %(count)d times before it was finished, so "
+        "Koʻmak stopped trying. The file may be too long or damaged: press “Try "
+        "again”, or upload the file again.",
+        count,
+    ) % {"count": count}
+
+
 def _progress_save(video_id: int, percent: int) -> None:
     LessonVideo.objects.filter(pk=video_id, status=VideoStatus.PROCESSING).update(
         progress_percent=percent
     )
+
+
+def _building_remove(video_id: int) -> None:
+    """Remove what earlier, killed attempts left half-written."""
+    for stale in _ladders_root(video_id).glob(f"{BUILDING_PREFIX}*"):
+        shutil.rmtree(stale, ignore_errors=True)
 
 
 def _fail(video_id: int, reason: str) -> None:
@@ -128,11 +180,21 @@ def video_transcode(*, video_id: int) -> VideoStatus:
             # Another worker is on it; if that worker died, the broker hands this
             # task out again after `retry` seconds, when this test no longer holds.
             return VideoStatus.PROCESSING
-        video.status = VideoStatus.PROCESSING
-        video.progress_percent = 0
-        video.failure_reason = ""
-        video.attempts += 1
-        video.started_at = timezone.now()
+        if video.status == VideoStatus.PROCESSING:
+            # Handed out again: the attempt before never finished (its worker was
+            # killed, or it timed out or failed unexpectedly).
+            video.interrupted_attempts += 1
+        stopped = video.interrupted_attempts >= _max_attempts()
+        if stopped:
+            video.status = VideoStatus.FAILED
+            video.progress_percent = 0
+            video.failure_reason = _interrupted_reason(video.interrupted_attempts)
+        else:
+            video.status = VideoStatus.PROCESSING
+            video.progress_percent = 0
+            video.failure_reason = ""
+            video.attempts += 1
+            video.started_at = timezone.now()
         video.save(
             update_fields=[
                 "started_at",
@@ -140,14 +202,21 @@ def video_transcode(*, video_id: int) -> VideoStatus:
                 "progress_percent",
                 "failure_reason",
                 "attempts",
+                "interrupted_attempts",
                 "updated_at",
             ]
         )
+    if stopped:
+        logger.warning(
+            "Video %s failed after %s interrupted attempts",
+            video_id,
+            video.interrupted_attempts,
+        )
+        _building_remove(video_id)
+        return VideoStatus.FAILED
     root = _ladders_root(video_id)
     root.mkdir(parents=True, exist_ok=True)
-    # What an earlier, killed attempt left half-written.
-    for stale in root.glob(f"{BUILDING_PREFIX}*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    _building_remove(video_id)
     build_id = uuid.uuid4().hex
     building = root / f"{BUILDING_PREFIX}{build_id}"
     try:
@@ -193,6 +262,74 @@ def video_transcode(*, video_id: int) -> VideoStatus:
     if previous and previous != video.ladder_dir:
         shutil.rmtree(Path(settings.MEDIA_ROOT) / previous, ignore_errors=True)
     return VideoStatus.READY
+
+
+def _stalled_rows(now: datetime.datetime) -> list[tuple]:
+    return list(
+        LessonVideo.objects.filter(
+            status=VideoStatus.PROCESSING, started_at__lt=now - _stalled_after()
+        ).values_list("pk", "started_at", "interrupted_attempts")
+    )
+
+
+def videos_stalled_recover(*, now: datetime.datetime | None = None) -> dict:
+    """Find videos whose preparation died without a trace and act on them: the task
+    queue's `videos: recover stalled videos` schedule.
+
+    With the Redis broker (the scale-out profile) a task whose cluster was killed is
+    gone for good, and its video would say "Being prepared" for ever. An attempt
+    older than `_stalled_after()` counts as interrupted: the video is queued again,
+    or marked failed with a reason once it has had `_max_attempts()`. A video queued
+    long ago whose task was lost (Redis restarted without its data) is queued again.
+
+    Safe with several clusters on one database: each change is a conditional UPDATE
+    on the values this sweep read, so only one sweeper acts on a video, and a task
+    handed out twice finds it already taken (`video_transcode`).
+    """
+    now = now or timezone.now()
+    requeued = failed = 0
+    for video_id, started_at, interrupted in _stalled_rows(now):
+        unchanged = LessonVideo.objects.filter(
+            pk=video_id,
+            status=VideoStatus.PROCESSING,
+            started_at=started_at,
+            interrupted_attempts=interrupted,
+        )
+        interrupted += 1
+        with transaction.atomic():
+            if interrupted >= _max_attempts():
+                if unchanged.update(
+                    status=VideoStatus.FAILED,
+                    progress_percent=0,
+                    interrupted_attempts=interrupted,
+                    failure_reason=_interrupted_reason(interrupted),
+                    updated_at=now,
+                ):
+                    failed += 1
+                    transaction.on_commit(partial(_building_remove, video_id))
+            elif unchanged.update(
+                status=VideoStatus.QUEUED,
+                progress_percent=0,
+                interrupted_attempts=interrupted,
+                updated_at=now,
+            ):
+                requeued += 1
+                _enqueue(video_id)
+    forgotten = LessonVideo.objects.filter(
+        status=VideoStatus.QUEUED,
+        updated_at__lt=now
+        - datetime.timedelta(seconds=video_setting("VIDEO_QUEUED_STALE_SECONDS")),
+    ).values_list("pk", "updated_at")
+    for video_id, updated_at in forgotten:
+        with transaction.atomic():
+            if LessonVideo.objects.filter(
+                pk=video_id, status=VideoStatus.QUEUED, updated_at=updated_at
+            ).update(updated_at=now):
+                requeued += 1
+                _enqueue(video_id)
+    if requeued or failed:
+        logger.warning("Stalled videos: %s queued again, %s failed", requeued, failed)
+    return {"requeued": requeued, "failed": failed}
 
 
 def video_permissions_grant(*, group_names: tuple[str, ...]) -> None:

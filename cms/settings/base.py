@@ -57,7 +57,9 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # wagtail.users, with a user viewset that audits who views or lists people
+    # (accounts/admin_users.py).
+    "accounts.apps.WagtailUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -98,6 +100,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffSessionMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that everything above also runs on a cached page (cms/page_cache.py).
+    "cms.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -134,6 +138,13 @@ if DATABASE_URL:
             conn_health_checks=True,
         )
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A server out of reach fails the request in seconds (a "try again" page,
+        # cms/errors.py) instead of holding it for the system's TCP timeout;
+        # conn_health_checks above replaces a connection that died meanwhile.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+            "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+        )
 else:
     DATABASES = {
         "default": {
@@ -144,15 +155,31 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# PostgreSQL: the role that owns the tables. When set, `migrate` connects as it
+# (audit/management/commands/migrate.py) while the site connects as DATABASE_URL's
+# role, which has only SELECT/INSERT/UPDATE/DELETE (`manage.py postgres_app_role`) and
+# so cannot drop or disable the audit trail's append-only trigger.
+DATABASE_OWNER_URL = os.environ.get("DATABASE_OWNER_URL", "")
 
 # Redis: channel layer, django-q2 broker and cache share one server, apart by key
 # prefix.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Seconds a channel layer read may take: above channels_redis's 5-second wait.
+CHANNEL_LAYER_READ_SECONDS = 15
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "komak:asgi"},
+            "CONFIG": {
+                # channels_redis waits for a socket's messages with a 5-second
+                # BZPOPMIN; redis-py's default read timeout is also 5 s, and when it
+                # fires first the consumer dies and the call's socket is closed (an
+                # idle call lost its socket within 30 s under load). Read longer.
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": CHANNEL_LAYER_READ_SECONDS}
+                ],
+                "prefix": "komak:asgi",
+            },
         }
     }
     CACHES = {
@@ -160,7 +187,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "komak",
-        }
+        },
+        "pages": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "komak-pages",
+        },
     }
     Q_CLUSTER_BROKER = {"redis": REDIS_URL}
 else:
@@ -169,9 +201,33 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "komak",
-        }
+        },
+        # Files beside the SQLite database rather than local memory: the task
+        # cluster's process must be able to clear it too (a lesson video made ready).
+        "pages": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get(
+                "PAGE_CACHE_DIR",
+                os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3"))
+                + "-page-cache",
+            ),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        },
     }
     Q_CLUSTER_BROKER = {"orm": "default"}
+
+# Anonymous course and lesson pages, kept in the "pages" cache for this many seconds
+# (cms/page_cache.py; publishing clears them at once). Off while developing with
+# DEBUG, so that a changed template shows at once; 0 turns it off anywhere.
+PAGE_CACHE_SECONDS = int(
+    os.environ.get("KOMAK_PAGE_CACHE_SECONDS", "0" if DEBUG else "3600")
+)
+PAGE_CACHE_ALIAS = "pages"
+PAGE_CACHE_MODELS = (
+    "learning.CourseIndexPage",
+    "learning.CoursePage",
+    "learning.LessonPage",
+)
 
 Q_CLUSTER = {
     "name": "komak",
@@ -224,6 +280,10 @@ ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 5 * 60
 ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 5
 ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT = {"length": 6, "numeric": True, "dashed": False}
 ACCOUNT_LOGIN_BY_CODE_FORMAT = ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT
+# Changing one's phone number sends a code to the new number (accounts/phone_change.py)
+# with the same lifetime and tries as a sign-in code.
+ACCOUNT_PHONE_VERIFICATION_TIMEOUT = ACCOUNT_LOGIN_BY_CODE_TIMEOUT
+ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS
 KOMAK_SMS_BACKEND = os.environ.get(
     "KOMAK_SMS_BACKEND", "consultations.notifications.LoggingSmsBackend"
 )
@@ -252,6 +312,8 @@ KOMAK_REMEMBERED_PHONE_DAYS = int(os.environ.get("KOMAK_REMEMBERED_PHONE_DAYS", 
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/15m/ip,5/15m/key",
     "request_login_code": "20/15m/ip,3/15m/key,10/d/key",
+    # A code to a new phone number: the same, and 10 a day per person.
+    "verify_phone": "20/15m/ip,3/15m/key,10/d/key,10/d/user",
 }
 # Two factors for staff (accounts/middleware.py): an authenticator app (TOTP) and
 # recovery codes. No security keys yet (allauth's sign-in still imports fido2).
@@ -264,9 +326,14 @@ MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
 # Staff sessions end after this many idle seconds; learners keep Django's two weeks.
 STAFF_SESSION_IDLE_SECONDS = 15 * 60
-# Behind a reverse proxy, how many of them append to X-Forwarded-For: allauth takes
-# the client's address for its limits from there (0: REMOTE_ADDR, Daphne alone).
-ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+# Behind reverse proxies (nginx, perhaps a load balancer before it), how many of them
+# append to X-Forwarded-For. The client is the address the outermost one appended,
+# the TRUSTED_PROXY_COUNT-th from the right; whatever stands left of it was written by
+# the client and is never believed. 0 (Daphne alone): the header is ignored.
+# cms/proxy.py sets the address Django (REMOTE_ADDR: audit records) and the call
+# consumer see; allauth reads the same hop for its limits. docs/deployment.md.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 EMAIL_BACKEND = os.environ.get(
     "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
@@ -319,6 +386,17 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Uploads are never served as a folder: Django's views decide who may fetch a file
+# (a lesson's video files only where the lesson is visible to that person: videos/
+# views.py; documents by Wagtail's own view and collection privacy; image renditions
+# are public) and the file is then sent by cms/media.py. Behind nginx
+# (MEDIA_ACCEL_REDIRECT) the view only answers `X-Accel-Redirect:
+# MEDIA_ACCEL_PREFIX<path under MEDIA_ROOT>` and nginx streams the file from its
+# `internal` location (deploy/nginx/komak.conf); otherwise Daphne streams it.
+MEDIA_ACCEL_REDIRECT = env_bool("MEDIA_ACCEL_REDIRECT", False)
+MEDIA_ACCEL_PREFIX = "/_protected/"
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+SENDFILE_BACKEND = "cms.media"
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Ko'mak"
@@ -424,6 +502,9 @@ LOGGING = {
     },
 }
 KOMAK_DEMO_DATA_ALLOWED = True
+# `manage.py demo_call_rooms` (the load test's call rooms) also needs this: a
+# scale-out stack with DEBUG off may get them, production never (production.py).
+KOMAK_LOAD_FIXTURES_ALLOWED = env_bool("KOMAK_LOAD_FIXTURES", False)
 
 # Privacy (docs/privacy.md). Keys for encrypted fields, comma-separated Fernet keys,
 # the first encrypts and all decrypt; empty derives a key from SECRET_KEY, which only
@@ -431,8 +512,21 @@ KOMAK_DEMO_DATA_ALLOWED = True
 # audit trail; it must never change once records exist.
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
 AUDIT_PSEUDONYM_KEY = os.environ.get("AUDIT_PSEUDONYM_KEY", "")
+# The audit chain's key: every record's HMAC-SHA256 and the checkpoint signatures
+# (audit/chain.py). Only ever in the environment, never in the database; empty derives
+# one from SECRET_KEY, which only dev and test may do. Never change it once records
+# exist (docs/privacy.md).
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "")
+# Signed checkpoints of the chain's head, appended every 5 minutes to a file outside
+# the database (audit/checkpoints.py); one directory per database. Production needs
+# it set, on storage kept apart and copied off the machine (docs/privacy.md).
+AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("AUDIT_CHECKPOINT_DIR", str(BASE_DIR / "var" / "audit-checkpoints"))
+)
 # Consultation data older than this many days (after the session's end) is anonymised.
 CONSULTATION_RETENTION_DAYS = int(os.environ.get("CONSULTATION_RETENTION_DAYS", "1095"))
+# `manage.py backup` makes a dated folder here (cms/backups.py, docs/deployment.md).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 
 # WebRTC: comma-separated STUN and TURN URLs for the call, and the secret shared with
 # coturn (`use-auth-secret`) for short-lived TURN credentials. See docs/signaling.md.

@@ -19,6 +19,30 @@ if not os.environ.get("FIELD_ENCRYPTION_KEYS"):
         "Set FIELD_ENCRYPTION_KEYS to one or more Fernet keys, comma-separated, "
         "newest first."
     )
+# The audit trail: pseudonyms and the chain's HMAC must not hang on SECRET_KEY, and
+# the checkpoints must be written somewhere chosen (docs/privacy.md).
+if not os.environ.get("AUDIT_PSEUDONYM_KEY"):
+    raise ImproperlyConfigured(
+        "Set AUDIT_PSEUDONYM_KEY to a long random value, and never change it."
+    )
+if len(os.environ.get("AUDIT_CHAIN_KEY", "")) < 32:
+    raise ImproperlyConfigured(
+        "Set AUDIT_CHAIN_KEY to a random value of at least 32 characters (for "
+        "example `python -c 'import secrets; print(secrets.token_urlsafe(48))'`), "
+        "kept out of the database, and never change it."
+    )
+if not os.environ.get("AUDIT_CHECKPOINT_DIR"):
+    raise ImproperlyConfigured(
+        "Set AUDIT_CHECKPOINT_DIR to the directory of the audit checkpoint file, "
+        "outside the database and copied off the machine."
+    )
+# Links in e-mails and the admin's own links are built from it; behind nginx on
+# several machines nothing else knows the site's public address (docs/deployment.md).
+if not os.environ.get("WAGTAILADMIN_BASE_URL", "").startswith("https://"):
+    raise ImproperlyConfigured(
+        "Set WAGTAILADMIN_BASE_URL to the site's public address, e.g. "
+        "https://komak.uz, the same on every machine."
+    )
 
 DEBUG = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -32,6 +56,10 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 KOMAK_DEMO_DATA_ALLOWED = False
+KOMAK_LOAD_FIXTURES_ALLOWED = False
+# The site does not start if sign-in codes or reminders would be written to the log
+# (accounts/checks.py, `sms_backends_refuse_logging`).
+KOMAK_REFUSE_LOGGING_SMS = True
 
 # Content-Security-Policy: the site's WebSockets only over TLS, and any http: link
 # that slipped into content is fetched over https (docs/security.md).

@@ -1,5 +1,10 @@
 """Test settings: fast hashing, in-memory e-mail, the databases of `base`."""
 
+import os
+import tempfile
+import uuid
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 SECRET_KEY = SECRET_KEY or "test-only-insecure-key"  # noqa: F405, S105
@@ -11,3 +16,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}  # noqa: F405
+# Each test run's own checkpoint directory (made only when a checkpoint is written):
+# checkpoints belong to one database, and every run makes a new one.
+AUDIT_CHECKPOINT_DIR = Path(
+    os.environ.get("AUDIT_CHECKPOINT_DIR")
+    or Path(tempfile.gettempdir()) / f"komak-test-checkpoints-{uuid.uuid4().hex}"
+)
+# Pages are rendered afresh in tests; tests/cms/test_page_cache.py turns the cache on.
+PAGE_CACHE_SECONDS = 0

@@ -95,8 +95,16 @@ class ProductionSettingsTests:
         env = {
             "DJANGO_SECRET_KEY": "x" * 60,
             "DJANGO_ALLOWED_HOSTS": "komak.uz",
+            "WAGTAILADMIN_BASE_URL": "https://komak.uz",
             # A Fernet key (32 bytes, url-safe base64); production needs one.
             "FIELD_ENCRYPTION_KEYS": "A" * 43 + "=",
+            # And the audit trail's keys and checkpoint folder.
+            "AUDIT_PSEUDONYM_KEY": "p" * 40,
+            "AUDIT_CHAIN_KEY": "c" * 48,
+            "AUDIT_CHECKPOINT_DIR": "/tmp",  # noqa: S108 - never written here
+            # Production does not start with the logging SMS backend.
+            "KOMAK_SMS_BACKEND": "accounts.sms.EskizSmsBackend",
+            "KOMAK_NOTIFICATION_BACKENDS": "consultations.notifications.EmailBackend",
         }
         code = (
             "import django; django.setup(); from django.conf import settings as s; "
@@ -105,6 +113,26 @@ class ProductionSettingsTests:
         result = run_python(code, env, settings_module="cms.settings.production")
         assert result.returncode == 0, result.stderr
         assert result.stdout.split() == ["False", "True", "False"]
+
+    def test_refuses_to_start_without_the_public_https_address(self):
+        env = {
+            "DJANGO_SECRET_KEY": "x" * 60,
+            "DJANGO_ALLOWED_HOSTS": "komak.uz",
+            "FIELD_ENCRYPTION_KEYS": "A" * 43 + "=",
+            "AUDIT_PSEUDONYM_KEY": "p" * 40,
+            "AUDIT_CHAIN_KEY": "c" * 48,
+            "AUDIT_CHECKPOINT_DIR": "/tmp",  # noqa: S108 - never written here
+            "KOMAK_SMS_BACKEND": "accounts.sms.EskizSmsBackend",
+            "KOMAK_NOTIFICATION_BACKENDS": "consultations.notifications.EmailBackend",
+        }
+        for address in ("", "http://komak.uz"):
+            result = run_python(
+                "import django; django.setup()",
+                {**env, "WAGTAILADMIN_BASE_URL": address},
+                settings_module="cms.settings.production",
+            )
+            assert result.returncode != 0
+            assert "WAGTAILADMIN_BASE_URL" in result.stderr
 
 
 SCALE_OUT_CHECK = """

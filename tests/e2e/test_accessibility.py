@@ -37,6 +37,7 @@ PAGES = [
     ("my learning", "learner", "/{language}/learning/my/"),
     ("lesson signed in", "learner", LESSON),
     ("profile", "learner", "/{language}/accounts/profile/"),
+    ("new phone number", "learner", "/{language}/accounts/profile/phone/"),
     (
         "specialist directory",
         "client",

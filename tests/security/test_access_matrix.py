@@ -18,12 +18,24 @@ from accounts.mfa import totp_enrol
 from cms.asgi import application
 from consultations.models import ConsentRecord, ConsentTerms, SpecialistProfile
 from consultations.routing import websocket_urlpatterns
-from learning.models import CourseIndexPage
+from learning.models import CourseIndexPage, Enrolment
+from learning.program_services import certificate_issue
 from tests.factories import booking_create, course_create, user_create
+from tests.learning.training import (
+    cohort_create,
+    enrolment_create,
+    lessons_complete,
+    program_create,
+    social_worker_create,
+)
 from tests.security.access_matrix import ACCEPT, AWAY, HTTP, LOGIN, ROLES, WEBSOCKET
 from tests.support.pages import page_tree_restore
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+# The consultation client, named so that no other text on a page could match.
+CLIENT_FULL_NAME = "Zebuniso Maxfiyxon-Mijozova"
+CLIENT_USERNAME = "mijoz-maxfiyxon"
+CLIENT_PHONE = "+998907770077"
 
 
 def url_patterns(patterns=None, prefix: str = ""):
@@ -109,11 +121,49 @@ def specialist_profile_create(user) -> SpecialistProfile:
     )
 
 
+def training_world_build(*, users: dict, course, lessons) -> dict:
+    """The world trainer's program with a cohort of one social worker; another
+    program she does not run, with its own cohort and social worker; and the
+    consultation client with what a leaky report would show about her: lessons
+    done, an enrolment in the trainer's program (in no cohort) and a certificate."""
+    program = program_create(courses=[course], trainers=[users["trainer"]])
+    cohort = cohort_create(program=program, name="Matrix guruh")
+    member = social_worker_create(full_name="Matrix Aʼzo")
+    member_certificate = certificate_issue(
+        enrolment=enrolment_create(program=program, user=member, cohort=cohort)
+    )
+    other_program = program_create(courses=[course])
+    other_cohort = cohort_create(program=other_program, name="Boshqa guruh")
+    outsider = social_worker_create(full_name="Matrix Begona")
+    enrolment_create(program=other_program, user=outsider, cohort=other_cohort)
+    client = users["client"]
+    lessons_complete(client, lessons)
+    client_certificate = certificate_issue(
+        enrolment=Enrolment.objects.create(user=client, program=program)
+    )
+    return {
+        "program": program.pk,
+        "cohort": cohort.pk,
+        "other_cohort": other_cohort.pk,
+        "member": member.pk,
+        "outsider": outsider.pk,
+        "client_id": client.pk,
+        "stranger": users["learner"].pk,
+        "member_certificate": member_certificate.code,
+        "client_certificate": client_certificate.code,
+    }
+
+
 def world_build() -> World:
     users = {
         "anonymous": None,
         "learner": user_create(roles=("Learner",)),
-        "client": user_create(roles=("Learner",)),
+        "client": user_create(
+            roles=("Learner",),
+            username=CLIENT_USERNAME,
+            full_name=CLIENT_FULL_NAME,
+            phone_number=CLIENT_PHONE,
+        ),
         "other_client": user_create(roles=("Learner",)),
         "specialist": user_create(roles=("Specialist",)),
         "other_specialist": user_create(roles=("Specialist",)),
@@ -143,6 +193,7 @@ def world_build() -> World:
         "draft_lesson_url": drafts[0].url,
         "course_index": course_index.pk,
         "home": Page.objects.get(depth=2, locale__language_code="uz").pk,
+        **training_world_build(users=users, course=course, lessons=lessons),
     }
     return World(users, placeholders)
 
@@ -195,6 +246,40 @@ class HttpAccessTests:
             ]
         problems = mismatches(results)
         assert not problems, "Unexpected answers:\n" + "\n".join(problems)
+
+
+def body_of(response) -> str:
+    if response.streaming:
+        return b"".join(response.streaming_content).decode("utf-8", "replace")
+    return response.content.decode("utf-8", "replace")
+
+
+def client_traces(text: str) -> list[str]:
+    """What of the consultation client a page shows (her phone in any spelling)."""
+    digits = CLIENT_PHONE.lstrip("+")
+    spellings = (CLIENT_FULL_NAME, CLIENT_USERNAME, CLIENT_PHONE, digits, digits[3:])
+    return [spelling for spelling in spellings if spelling in text]
+
+
+@pytest.mark.django_db
+class AdminNamesNoClientTests:
+    """No admin answer, to any role, names a consultation client, although the
+    world's client has lessons done, an enrolment and a certificate in the
+    trainer's program: she sits in no cohort, and is no social worker."""
+
+    def test_no_admin_answer_names_the_client(self):
+        world = world_build()
+        browsers = {role: browser_for(world.users[role]) for role in ROLES}
+        admin_rows = [row for row in HTTP if row.url.startswith("/admin/")]
+        assert len(admin_rows) > 20
+        leaks = []
+        for expectation in admin_rows:
+            url = expectation.url.format(**world.placeholders)
+            for role in ROLES:
+                traces = client_traces(body_of(browsers[role].get(url)))
+                if traces:
+                    leaks.append(f"{url} as {role}: {traces}")
+        assert not leaks, "Admin pages name the client:\n" + "\n".join(leaks)
 
 
 async def websocket_answer(path: str, cookie: bytes | None):
