@@ -127,18 +127,23 @@ async function onSignal(message) {
   switch (message.type) {
     case "welcome":
       iceServers = message.iceServers || [];
-      if (message.admitted && !admitted) {
+      if (admitted) {
+        // The socket came back during the call (a lost link, a worker that died):
+        // the media never went through it, so the call goes on as it was.
+        if (pc && pc.connectionState === "connected") say(T.inCall);
+      } else if (message.admitted) {
         joinedInProgress = true;
         onAdmitted();
-      }
-      else say(role === "client" ? T.waitingClient : T.waitingSpecialist);
+      } else say(role === "client" ? T.waitingClient : T.waitingSpecialist);
       break;
     case "peer":
       if (message.event === "joined") send({ type: "present" });
       if (message.event === "left") {
         if (admitted) say(T.reconnecting);
         else if (role === "specialist") waitingEl.hidden = true;
-      } else if (role === "specialist" && !admitted) {
+      } else if (admitted) {
+        if (pc && pc.connectionState === "connected") say(T.inCall);
+      } else if (role === "specialist") {
         waitingEl.hidden = false;
         say(T.clientWaiting);
       }
