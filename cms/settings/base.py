@@ -134,7 +134,10 @@ if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL,
-            conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+            # 0: under Daphne every request runs in a thread of its own, and kept
+            # connections pile up until PostgreSQL refuses more (docs/benchmarks.md,
+            # "Load"); Django's docs advise against them with ASGI.
+            conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
             conn_health_checks=True,
         )
     }
