@@ -19,6 +19,28 @@ from tests.learning.training import bank_course_create, cohort_create, program_c
 pytestmark = pytest.mark.django_db
 
 
+def program_form_data(*, course, title: str, slug: str) -> dict:
+    """The program add form, filled as a trainer publishes it, with one course."""
+    return {
+        "title": title,
+        "slug": slug,
+        "summary": "Qisqa.",
+        "cpd_hours": "8",
+        "enrolment_opens": "2026-12-01",
+        "enrolment_closes": "2026-12-31",
+        "deadline": "2027-02-01",
+        "program_courses-TOTAL_FORMS": "1",
+        "program_courses-INITIAL_FORMS": "0",
+        "program_courses-MIN_NUM_FORMS": "1",
+        "program_courses-MAX_NUM_FORMS": "1000",
+        "program_courses-0-course": str(course.pk),
+        "program_courses-0-pass_mark_percent": "80",
+        "program_courses-0-ORDER": "1",
+        "program_courses-0-id": "",
+        "action-publish": "action-publish",
+    }
+
+
 class TrainingAdminTests:
     def test_screens_render_for_a_trainer(self, client):
         course, _ = bank_course_create()
@@ -46,24 +68,9 @@ class TrainingAdminTests:
     def test_a_trainer_publishes_a_program(self, client):
         course, _ = bank_course_create()
         client.force_login(user_create(roles=("Trainer",)))
-        data = {
-            "title": "Yangi dastur",
-            "slug": "yangi-dastur",
-            "summary": "Qisqa.",
-            "cpd_hours": "8",
-            "enrolment_opens": "2026-12-01",
-            "enrolment_closes": "2026-12-31",
-            "deadline": "2027-02-01",
-            "program_courses-TOTAL_FORMS": "1",
-            "program_courses-INITIAL_FORMS": "0",
-            "program_courses-MIN_NUM_FORMS": "1",
-            "program_courses-MAX_NUM_FORMS": "1000",
-            "program_courses-0-course": str(course.pk),
-            "program_courses-0-pass_mark_percent": "80",
-            "program_courses-0-ORDER": "1",
-            "program_courses-0-id": "",
-            "action-publish": "action-publish",
-        }
+        data = program_form_data(
+            course=course, title="Yangi dastur", slug="yangi-dastur"
+        )
         response = client.post(reverse("wagtailsnippets_learning_program:add"), data)
         assert response.status_code == 302, response.content.decode()[:2000]
         program = Program.objects.get(slug="yangi-dastur")
@@ -77,25 +84,10 @@ class TrainingAdminTests:
         creator = user_create(roles=("Trainer",))
         colleague = user_create(roles=("Trainer",))
         client.force_login(creator)
-        data = {
-            "title": "Oʻz dasturim",
-            "slug": "oz-dasturim",
-            "summary": "Qisqa.",
-            "cpd_hours": "8",
-            "enrolment_opens": "2026-12-01",
-            "enrolment_closes": "2026-12-31",
-            "deadline": "2027-02-01",
-            "trainers": [str(colleague.pk)],
-            "program_courses-TOTAL_FORMS": "1",
-            "program_courses-INITIAL_FORMS": "0",
-            "program_courses-MIN_NUM_FORMS": "1",
-            "program_courses-MAX_NUM_FORMS": "1000",
-            "program_courses-0-course": str(course.pk),
-            "program_courses-0-pass_mark_percent": "80",
-            "program_courses-0-ORDER": "1",
-            "program_courses-0-id": "",
-            "action-publish": "action-publish",
-        }
+        data = program_form_data(
+            course=course, title="Oʻz dasturim", slug="oz-dasturim"
+        )
+        data["trainers"] = [str(colleague.pk)]
         response = client.post(reverse("wagtailsnippets_learning_program:add"), data)
         assert response.status_code == 302, response.content.decode()[:2000]
         program = Program.objects.get(slug="oz-dasturim")
