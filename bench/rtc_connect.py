@@ -22,6 +22,7 @@ import time
 import aioice.ice
 from aiortc import RTCConfiguration, RTCPeerConnection
 
+from bench.stack import django_setup
 from tests.support.bookings import joinable_booking_ids
 from tests.support.live import LiveServer
 from tests.support.rtc import RtcPeer, SyntheticVideoTrack, ToneTrack, login_session
@@ -202,6 +203,7 @@ async def measure(server: LiveServer) -> None:
 
 def main() -> None:
     loopback_only()
+    django_setup()  # the specialist's sign-in computes an authenticator code
     with LiveServer(extra_env=SERVER_ENV) as server:
         asyncio.run(measure(server))
     # Kept on failure: the Daphne log there explains what broke.

@@ -18,6 +18,9 @@ BENCHMARKS = [
     "bench.signaling_relay",
     "bench.page_cache",
     "bench.video",
+    "bench.ws_capacity",
+    "bench.nginx_page_cache",
+    "bench.nginx_rtc_connect",
 ]
 
 
