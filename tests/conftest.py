@@ -1,6 +1,7 @@
 """Shared fixtures: demo users, the page tree, and a real server for browser tests."""
 
 import pytest
+from django.core.cache import cache
 
 from tests.support.parts import require_chromium
 
@@ -61,3 +62,19 @@ def uzbek_to_start_with():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def fresh_limits():
+    """Rate-limit counts (allauth's and ours) live in the cache: a test that uses this
+    starts with none and leaves none behind."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def sms_log(caplog):
+    """The logging SMS backend's messages, as the tests read codes from them."""
+    caplog.set_level("INFO", logger="komak.sms")
+    return caplog

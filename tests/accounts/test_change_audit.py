@@ -9,7 +9,6 @@ import re
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from accounts.mfa import totp_enrol
@@ -17,17 +16,10 @@ from accounts.services import email_pseudonym
 from audit.models import AuditAction, AuditRecord
 from tests.factories import PASSWORD, user_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_limits")]
 
 NEW_PASSWORD = "yangi-parol-bahor-2026"  # noqa: S105
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def records(action):

@@ -12,7 +12,6 @@ import re
 import time
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
@@ -22,7 +21,7 @@ from audit.models import AuditAction, AuditRecord
 from tests.factories import user_create
 from tests.support.i18n import uz
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_limits")]
 
 OLD = "+998901110000"
 NEW = "+998907654321"
@@ -32,20 +31,6 @@ REMOVE_URL = "/uz/accounts/profile/phone/remove/"
 PROFILE_PAGE = "/uz/accounts/profile/"
 SMS_LINE = re.compile(r"SMS to (\+\d+): (.*)", re.DOTALL)
 CODE = re.compile(r"\b(\d{6})\b")
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits():
-    """Request counts live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def sms_log(caplog):
-    caplog.set_level("INFO", logger="komak.sms")
-    return caplog
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -22,7 +21,7 @@ from tests.factories import user_create
 from tests.support.i18n import uz
 from tests.support.mfa import MFA_PAGE, candidate_codes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_limits")]
 
 PHONE = "+998901112233"
 UNKNOWN_PHONE = "+998907778899"
@@ -30,20 +29,6 @@ REQUEST_URL = "/uz/accounts/login/phone/"
 CONFIRM_URL = "/uz/accounts/login/phone/code/"
 SMS_LINE = re.compile(r"SMS to (\+\d+): .*?\b(\d{6})\b")
 DAY = 24 * 60 * 60
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits():
-    """Request counts live in the cache; each test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def sms_log(caplog):
-    caplog.set_level("INFO", logger="komak.sms")
-    return caplog
 
 
 def sent_codes(sms_log) -> list[tuple[str, str]]:

@@ -1,7 +1,6 @@
 """Reminders a day and an hour before a talk (each sent once), no-show marking, the
 notification backends and the django-q2 schedules."""
 
-import logging
 from datetime import timedelta
 
 import pytest
@@ -33,12 +32,6 @@ def sms_lines(caplog) -> list[str]:
     return [
         record.getMessage() for record in caplog.records if record.name == "komak.sms"
     ]
-
-
-@pytest.fixture
-def sms_log(caplog):
-    caplog.set_level(logging.INFO, logger="komak.sms")
-    return caplog
 
 
 @pytest.fixture

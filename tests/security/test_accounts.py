@@ -8,7 +8,6 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import decrypt
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils.html import escape
@@ -21,20 +20,12 @@ from tests.factories import PASSWORD, user_create
 from tests.support.i18n import uz
 from tests.support.mfa import MFA_PAGE, candidate_codes, totp_code
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_limits")]
 
 SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 ACTIVATE_PAGE = "/uz/accounts/2fa/totp/activate/"
 LOGIN_PAGE = "/uz/accounts/login/"
 STAFF_KINDS = ["Specialist", "Trainer", "Coordinator", "admin"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_limits():
-    """allauth keeps its sign-in counts in the cache; each test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def staff_create(kind: str):
