@@ -5,7 +5,6 @@ head and the database's checkpoints rewound, a changed checkpoint line) pass the
 they do on SQLite."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -74,19 +73,6 @@ print(json.dumps(results))
 """
 
 
-def _environ(database_url: str) -> dict:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    return {
-        **env,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-    }
-
-
 class PostgresAuditTests:
     def test_trigger_refuses_changes_and_concurrent_appends_keep_one_chain(self):
         require_postgres()
@@ -95,7 +81,7 @@ class PostgresAuditTests:
                 result = subprocess.run(
                     [sys.executable, *args],
                     cwd=REPO,
-                    env=_environ(database.url),
+                    env=database.environ(),
                     capture_output=True,
                     text=True,
                     timeout=600,
@@ -132,7 +118,7 @@ class PostgresChainTests:
                     "no:cacheprovider",
                 ],
                 cwd=REPO,
-                env={**_environ(database.url), "KOMAK_EXPECT_DATABASE": "postgresql"},
+                env={**database.environ(), "KOMAK_EXPECT_DATABASE": "postgresql"},
                 capture_output=True,
                 text=True,
                 timeout=1200,

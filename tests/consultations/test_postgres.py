@@ -4,7 +4,6 @@ bookings' topics and pre-call results, runs forward over rows written in clear a
 back again."""
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -116,24 +115,11 @@ print(json.dumps({"topic": booking.topic, "precall": booking.precall_result}))
 """
 
 
-def _environ(database_url: str) -> dict:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    return {
-        **env,
-        "DATABASE_URL": database_url,
-        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
-    }
-
-
 def run(database: ScratchPostgresDatabase, *args: str) -> dict | None:
     result = subprocess.run(
         [sys.executable, *args],
         cwd=REPO,
-        env=_environ(database.url),
+        env=database.environ(),
         capture_output=True,
         text=True,
         timeout=600,

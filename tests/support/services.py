@@ -31,6 +31,21 @@ class ScratchPostgresDatabase:
         base, _, _ = POSTGRES_ADMIN_URL.rpartition("/")
         self.url = f"{base}/{self.name}"
 
+    def environ(self) -> dict:
+        """The environment for a `manage.py` or Python child process of the test
+        settings on this database: the caller's own, without its database and
+        Redis addresses."""
+        inherited = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "REDIS_URL"}
+        }
+        return {
+            **inherited,
+            "DATABASE_URL": self.url,
+            "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        }
+
     def _admin(self, sql: str) -> None:
         import psycopg
 
