@@ -376,15 +376,22 @@ async def talk(people: list[Person], seconds: float, start: int) -> int:
     return number
 
 
+def people_of_the_call(first, second, ids) -> tuple["Person", "Person"]:
+    """The client on the first worker and the specialist on the second, so that
+    every message crosses Redis."""
+    path = f"/ws/consultations/{ids['booking']}/"
+    client = Person("client", first.url.replace("http", "ws") + path, ids["client"])
+    specialist = Person(
+        "specialist", second.url.replace("http", "ws") + path, ids["specialist"]
+    )
+    return client, specialist
+
+
 @pytest.mark.e2e
 class RedisRestartTests:
     def test_signaling_recovers_and_nothing_arrives_twice(self, call_on_redis):
         redis, (first, second), ids = call_on_redis
-        path = f"/ws/consultations/{ids['booking']}/"
-        client = Person("client", first.url.replace("http", "ws") + path, ids["client"])
-        specialist = Person(
-            "specialist", second.url.replace("http", "ws") + path, ids["specialist"]
-        )
+        client, specialist = people_of_the_call(first, second, ids)
         people = [client, specialist]
 
         async def scenario():
@@ -459,11 +466,7 @@ class RedisRestartTests:
         import redis as redis_client
 
         redis, (first, second), ids = call_on_redis
-        path = f"/ws/consultations/{ids['booking']}/"
-        client = Person("client", first.url.replace("http", "ws") + path, ids["client"])
-        specialist = Person(
-            "specialist", second.url.replace("http", "ws") + path, ids["specialist"]
-        )
+        client, specialist = people_of_the_call(first, second, ids)
         people = [client, specialist]
 
         async def scenario():
