@@ -24,11 +24,10 @@ from tests.accounts.test_phone_code import PHONE, UNKNOWN_PHONE, signed_in, the_
 from tests.factories import PASSWORD, user_create
 from tests.support.mfa import candidate_codes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_limits")]
 
-# The phone-code tests' fixtures: fresh limits per test, the SMS log, a movable clock.
-fresh_limits = phone_code_tests.fresh_limits
-sms_log = phone_code_tests.sms_log
+# The phone-code tests' movable clock; fresh limits and the SMS log come from
+# tests/conftest.py.
 shift_clock = phone_code_tests.shift_clock
 
 CODE_ACTIONS = [
