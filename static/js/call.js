@@ -37,6 +37,8 @@ let signalChain = Promise.resolve();
 let refusals = 0;
 const MAX_REFUSALS = 3;
 let closedOnPurpose = false;
+// The signaling socket dropped during the call and has not come back yet.
+let serviceLost = false;
 let iceServers = [];
 let admitted = false;
 let pc = null;
@@ -114,7 +116,12 @@ function connectSocket() {
         return;
       }
     }
-    say(T.reconnecting);
+    // Say what broke: during a call the media runs between the two people, so a lost
+    // link to the service (a server restarted, a dead worker) leaves the call going.
+    if (admitted) {
+      serviceLost = true;
+      say(T.serviceLost);
+    } else say(T.reconnecting);
     // Back off 1, 2, 4, 8 s, then every 10 s: a village link can drop for a while.
     const delay = Math.min(1000 * 2 ** wsAttempt, 10_000);
     wsAttempt += 1;
@@ -130,7 +137,10 @@ async function onSignal(message) {
       if (admitted) {
         // The socket came back during the call (a lost link, a worker that died):
         // the media never went through it, so the call goes on as it was.
-        if (pc && pc.connectionState === "connected") say(T.inCall);
+        if (pc && pc.connectionState === "connected") {
+          say(serviceLost ? T.serviceBack : T.inCall);
+        }
+        serviceLost = false;
       } else if (message.admitted) {
         joinedInProgress = true;
         onAdmitted();
@@ -142,7 +152,11 @@ async function onSignal(message) {
         if (admitted) say(T.reconnecting);
         else if (role === "specialist") waitingEl.hidden = true;
       } else if (admitted) {
-        if (pc && pc.connectionState === "connected") say(T.inCall);
+        // "The link is back. You are in the call." already says it.
+        const said = statusEl.textContent;
+        if (pc && pc.connectionState === "connected" && said !== T.serviceBack) {
+          say(T.inCall);
+        }
       } else if (role === "specialist") {
         waitingEl.hidden = false;
         say(T.clientWaiting);

@@ -140,6 +140,10 @@ class BrowserCallTests:
             # The client's signaling link drops: it reconnects by itself, media goes on.
             client.evaluate("window.komakCall.dropSignaling()")
             wait_for(client, "window.komakCall.socketOpens >= 2")
+            # The page says what happened: the link to the service, not the call.
+            client.get_by_text(
+                uz("The link to the service is back. You are in the call.")
+            ).wait_for()
             before = specialist.evaluate("window.komakCall.framesDecoded()")
             time.sleep(1.5)
             assert specialist.evaluate("window.komakCall.framesDecoded()") > before

@@ -14,9 +14,10 @@ call go on. The media path runs between the two peers, not through the worker, s
 stays up and neither side needs an ICE restart (call.js: "a peer whose socket alone
 came back still has its media").
 
-The same again with two Chromium pages on the call page: each page says
-"Reconnecting…" when its socket drops, then "You are in the call." with the other
-person's video playing (the words are read from the page's own `#call-strings`).
+The same again with two Chromium pages on the call page: each page says in words that
+the link to the service was lost and the call goes on when its socket drops, then that
+the link is back and they are in the call, with the other person's video playing
+(the words are read from the page's own `#call-strings`).
 
 nginx sends each new socket to the worker with the fewest (`least_conn`), so the two
 people of one call would land on different workers. To have both on one worker, idle
@@ -459,7 +460,7 @@ class WorkerKilledMidCallBrowserTests:
                             frames = page.evaluate("window.komakCall.framesDecoded()")
                             if (
                                 state["sockets"] >= 2
-                                and state["status"] == texts["inCall"]
+                                and state["status"] == texts["serviceBack"]
                                 and state["connection"] == "connected"
                                 and state["videoWidth"] > 0
                                 and not state["paused"]
@@ -491,6 +492,7 @@ class WorkerKilledMidCallBrowserTests:
             said = [
                 text for moment, text in state["seen"] if moment >= killed_at_page[name]
             ]
-            # The page said that the link was lost, then that the call is on again.
-            assert texts["reconnecting"] in said, said
-            assert said[-1] == texts["inCall"], said
+            # The page said that the link to the service was lost, then that it is
+            # back and the call is on.
+            assert texts["serviceLost"] in said, said
+            assert said[-1] == texts["serviceBack"], said
