@@ -23,7 +23,7 @@ from deploy.scaleout import brotli_available
 from tests.support.bookings import joinable_booking_id
 from tests.support.mfa import http_sign_in
 from tests.support.parts import require
-from tests.support.scaleout import ScaleOutStack
+from tests.support.scaleout import APP_ROLE, ScaleOutStack
 from tests.support.videos import CAPTION, SEGMENT
 
 pytestmark = pytest.mark.e2e
@@ -72,6 +72,9 @@ def learner_cookie(stack):
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
+OWNERS = "SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'"
+
+
 def fetch(stack, path: str, *, source="127.0.0.1", method="GET", body=None, **headers):
     """One request to nginx from `source`; the raw answer (nothing decompressed)."""
     connection = http.client.HTTPConnection(
@@ -118,6 +121,26 @@ class PagesTests:
         # Each request under ASGI has its own connection: kept for reuse, they would
         # stay open until PostgreSQL refuses clients.
         assert held <= 2
+
+    def test_the_site_connects_with_row_rights_only(self, stack):
+        # What the workers' environment connects as: not the tables' owner.
+        connected_as = stack.shell(
+            "from django.db import connection\n"
+            "with connection.cursor() as cursor:\n"
+            "    cursor.execute('SELECT current_user')\n"
+            "    print(cursor.fetchone()[0])"
+        )
+        assert connected_as == APP_ROLE
+        owners = {row[0] for row in query(stack, OWNERS)}
+        assert APP_ROLE not in owners
+        rights = query(
+            stack,
+            "SELECT has_table_privilege(%(role)s, 'audit_auditrecord', 'INSERT'),"
+            " has_table_privilege(%(role)s, 'audit_auditrecord', 'TRUNCATE'),"
+            " has_database_privilege(%(role)s, current_database(), 'CREATE')",
+            {"role": APP_ROLE},
+        )[0]
+        assert rights == (True, False, False)
 
     def test_debug_is_off(self, stack):
         response = fetch(stack, "/uz/no-such-page/")

@@ -12,8 +12,8 @@ import os
 import re
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from deploy.scaleout import (
     HOST,
@@ -27,7 +27,7 @@ from deploy.scaleout import (
     nginx_conf_write,
     worker_command,
 )
-from tests.support.live import REPO, LiveServer, free_port
+from tests.support.live import REPO, LiveServer, free_port, http_answers
 from tests.support.parts import require
 from tests.support.services import (
     ScratchPostgresDatabase,
@@ -38,6 +38,9 @@ from tests.support.services import (
 SCALE_OUT_REDIS_URL = os.environ.get(
     "KOMAK_TEST_SCALEOUT_REDIS_URL", "redis://127.0.0.1:6379/12"
 )
+# The role the workers connect as (audit.database_roles): made by the first stack,
+# given row rights in each scratch database by `postgres_app_role`.
+APP_ROLE = "komak_test_app"
 UPSTREAM = re.compile(r"upstream=([\d.]+:\d+)")
 
 
@@ -70,6 +73,13 @@ class ScaleOutStack:
     def env(self) -> dict:
         return self.server.env
 
+    @property
+    def app_url(self) -> str:
+        """The scratch database as the site's role (APP_ROLE), not its owner."""
+        parts = urlsplit(self.database.url)
+        host = parts.netloc.rpartition("@")[2]
+        return urlunsplit(parts._replace(netloc=f"{APP_ROLE}@{host}"))
+
     # --- lifecycle ----------------------------------------------------------------
 
     def start(self) -> "ScaleOutStack":
@@ -84,13 +94,20 @@ class ScaleOutStack:
         self.database.__enter__()
         try:
             # Set after construction: LiveServer leaves DATABASE_URL and REDIS_URL out.
+            # As `make scale-up` does: the owner migrates and gives the site's role
+            # row rights only; the workers never hold the owner's credentials.
             self.env.update(
-                DATABASE_URL=self.database.url,
+                DATABASE_URL=self.app_url,
+                DATABASE_OWNER_URL=self.database.url,
                 REDIS_URL=self.redis_url,
                 WAGTAILADMIN_BASE_URL=self.url,
                 **PROFILE,
             )
-            self.server.prepare()
+            self.server.manage("migrate", "--no-input")
+            self.server.manage("postgres_app_role")
+            del self.env["DATABASE_OWNER_URL"]
+            self.server.manage("collectstatic", "--no-input", "--verbosity", "0")
+            self.server.manage("seed_demo")
             for number in range(1, len(self.worker_ports) + 1):
                 self.worker_start(number)
             self.conf = nginx_conf_write(
@@ -177,16 +194,12 @@ class ScaleOutStack:
         )
 
     def _wait_healthy(self, base_url: str, what: str, timeout: float = 60) -> None:
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             for name, process in self.processes.items():
                 if process.poll() is not None:
                     raise RuntimeError(f"{name} exited: {self.log(name)[-3000:]}")
-            try:
-                with opener.open(base_url + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
+            if http_answers(base_url + "/healthz"):
+                return
+            time.sleep(0.3)
         raise RuntimeError(f"{what} did not answer in {timeout}s")
