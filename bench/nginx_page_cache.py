@@ -9,7 +9,7 @@ from disk at `/static/bench-lesson.html`: the very same bytes. Then this process
 keep-alive connections busy against each address in turn, `cached` and `static`
 through nginx and `cached_one_worker` (the lesson straight from the first worker's
 port, for scale) alternating, three rounds each, as `bench/page_cache.py` does
-against one Daphne. Its client is followed, and also opens again a connection that
+against one Daphne, with that script's client, which opens again a connection that
 nginx closes after its `keepalive_requests` (1,000 by default), as a browser would.
 Every figure is printed as `BENCH <name> <value> <unit>`; docs/benchmarks.md
 explains them.
@@ -19,7 +19,6 @@ Run it with `make bench`, or alone with `python -m bench.nginx_page_cache`.
 
 import asyncio
 import shutil
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -31,60 +30,13 @@ from bench.page_cache import (
     Run,
     fetch,
     heaviest_lesson,
+    load,
 )
 from bench.stack import bench, load_average, stack_start
 
 # Issue 12 sets half the static file's rate as the goal through one Daphne; the same
 # measure is printed here.
 GOAL_RATIO = 0.5
-
-
-async def one_connection(port: int, path: str, until: float, run: Run) -> None:
-    """Keep one HTTP/1.1 connection busy until `until`; a connection the server
-    closes (`Connection: close`) is opened again, within the next request's time."""
-    request = (
-        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-        "Accept-Encoding: identity\r\n\r\n"
-    ).encode()
-    reader = writer = None
-    try:
-        while time.monotonic() < until:
-            started = time.perf_counter()
-            if writer is None:
-                reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(request)
-            status_line = await reader.readline()
-            length, closing = 0, not status_line
-            while status_line:
-                line = await reader.readline()
-                if line in (b"\r\n", b""):
-                    break
-                name, _, value = line.decode("latin-1").partition(":")
-                if name.lower() == "content-length":
-                    length = int(value)
-                elif name.lower() == "connection" and value.strip() == "close":
-                    closing = True
-            body = await reader.readexactly(length) if length else b""
-            if closing:
-                writer.close()
-                reader = writer = None
-            if not status_line.startswith(b"HTTP/1.1 200"):
-                run.errors += 1
-                continue
-            run.latencies_ms.append((time.perf_counter() - started) * 1000)
-            run.bytes = len(body)
-    finally:
-        if writer is not None:
-            writer.close()
-
-
-async def load(port: int, path: str, seconds: float, run: Run) -> None:
-    started = time.monotonic()
-    until = started + seconds
-    await asyncio.gather(
-        *(one_connection(port, path, until, run) for _ in range(CONNECTIONS))
-    )
-    run.seconds += time.monotonic() - started
 
 
 async def measure(port: int, worker_port: int, lesson: str) -> dict[str, Run]:

@@ -54,32 +54,42 @@ class Run:
 
 
 async def one_connection(port: int, path: str, until: float, run: Run) -> None:
-    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    """Keep one HTTP/1.1 connection busy until `until`; a connection the server
+    closes (`Connection: close`) is opened again, within the next request's time."""
     request = (
         f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
         "Accept-Encoding: identity\r\n\r\n"
     ).encode()
+    reader = writer = None
     try:
         while time.monotonic() < until:
             started = time.perf_counter()
+            if writer is None:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
             writer.write(request)
             status_line = await reader.readline()
-            length = 0
-            while True:
+            length, closing = 0, not status_line
+            while status_line:
                 line = await reader.readline()
                 if line in (b"\r\n", b""):
                     break
                 name, _, value = line.decode("latin-1").partition(":")
                 if name.lower() == "content-length":
                     length = int(value)
-            body = await reader.readexactly(length)
+                elif name.lower() == "connection" and value.strip() == "close":
+                    closing = True
+            body = await reader.readexactly(length) if length else b""
+            if closing:
+                writer.close()
+                reader = writer = None
             if not status_line.startswith(b"HTTP/1.1 200"):
                 run.errors += 1
                 continue
             run.latencies_ms.append((time.perf_counter() - started) * 1000)
             run.bytes = len(body)
     finally:
-        writer.close()
+        if writer is not None:
+            writer.close()
 
 
 async def load(port: int, path: str, seconds: float, run: Run) -> None:

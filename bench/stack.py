@@ -10,12 +10,10 @@ deploy/nginx/komak.conf), on free ports, and stop it when done.
 import os
 import resource
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
-from tests.support.live import REPO, free_port
+from deploy.scaleout import daphne_command
+from tests.support.live import REPO, free_port, http_answers, wait_answering
 from tests.support.scaleout import ScaleOutStack
 
 # Not the tests' Redis databases (12 to 14): a benchmark beside a test run must not
@@ -96,34 +94,20 @@ class ExtraDaphne:
     def start(self, timeout: float = 60) -> "ExtraDaphne":
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(  # noqa: S603 - our own command line
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                self.asgi_app,
-            ],
+            daphne_command(self.port, "127.0.0.1", self.asgi_app),
             cwd=REPO,
             env=self.stack.env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                log = self.log_path.read_text()[-2000:]
-                raise RuntimeError(f"Daphne exited: {log}")
-            try:
-                with opener.open(self.url + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"Daphne for {self.asgi_app} did not answer in {timeout}s")
+        wait_answering(
+            self.process,
+            self.log_path,
+            lambda: http_answers(self.url + "/healthz"),
+            timeout=timeout,
+            what=f"Daphne for {self.asgi_app}",
+        )
+        return self
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -196,20 +196,24 @@ def nginx_check(conf: Path) -> subprocess.CompletedProcess:
     )
 
 
+def daphne_command(
+    port: int,
+    host: str = HOST,
+    asgi_app: str = "cms.asgi:application",
+    *,
+    proxy_headers: bool = False,
+) -> list[str]:
+    """Daphne serving `asgi_app` on host:port, with this interpreter."""
+    command = [sys.executable, "-m", "daphne"]
+    if proxy_headers:
+        command.append("--proxy-headers")
+    return [*command, "-b", host, "-p", str(port), asgi_app]
+
+
 def worker_command(port: int, host: str = HOST) -> list[str]:
     """One Daphne worker behind nginx: X-Forwarded-Proto gives the scheme; the
     client's address is set again by cms/proxy.py (TRUSTED_PROXY_COUNT)."""
-    return [
-        sys.executable,
-        "-m",
-        "daphne",
-        "--proxy-headers",
-        "-b",
-        host,
-        "-p",
-        str(port),
-        "cms.asgi:application",
-    ]
+    return daphne_command(port, host, proxy_headers=True)
 
 
 def cluster_command() -> list[str]:

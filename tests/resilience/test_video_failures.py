@@ -35,6 +35,7 @@ from tests.factories import user_create
 from tests.support.i18n import uz_n
 from tests.support.live import REPO
 from tests.support.services import require_redis
+from tests.support.videos import process_writing_under
 from videos import services
 from videos.models import LessonVideo, VideoStatus
 from videos.samples import moving_pattern_write
@@ -313,20 +314,6 @@ def row(database: Path, video_id: int) -> dict:
         )
 
 
-def worker_writing(folder: Path) -> int | None:
-    """The pid of the process with a file open under `folder`."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            for fd in (entry / "fd").iterdir():
-                if str(folder) in os.readlink(fd):
-                    return int(entry.name)
-        except OSError:
-            continue
-    return None
-
-
 def wait_for_attempt(database, media, video_id, attempt: int, timeout=60) -> int:
     """Wait until attempt number `attempt` is writing its ladder; its worker's pid."""
     ladders = media / "videos" / "ladders" / str(video_id)
@@ -335,7 +322,7 @@ def wait_for_attempt(database, media, video_id, attempt: int, timeout=60) -> int
         state = row(database, video_id)
         if state["status"] == "processing" and state["attempts"] == attempt:
             for building in ladders.glob("building-*"):
-                pid = worker_writing(building)
+                pid = process_writing_under(building)
                 if pid is not None:
                     return pid
         if state["status"] in {"ready", "failed"}:

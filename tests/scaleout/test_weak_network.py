@@ -44,8 +44,9 @@ from pathlib import Path
 
 import pytest
 
+from deploy.scaleout import daphne_command
 from tests.support.bookings import joinable_booking_id
-from tests.support.live import REPO, LiveServer
+from tests.support.live import REPO, LiveServer, http_answers, wait_answering
 from tests.support.mfa import http_sign_in
 from tests.support.parts import require
 from tests.support.rtc import RtcPeer
@@ -97,38 +98,21 @@ class NamespacedServer(LiveServer):
                 "netns",
                 "exec",
                 self.namespace,
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                SERVER_ADDRESS,
-                "-p",
-                str(SERVER_PORT),
-                asgi_app,
+                *daphne_command(SERVER_PORT, SERVER_ADDRESS, asgi_app),
             ],
             cwd=REPO,
             env=self.daphne_env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"Daphne exited: {self.log_path.read_text()[-2000:]}"
-                )
-            if run_in_namespace(self.namespace, answers, self.url + "/healthz"):
-                return
-            time.sleep(0.3)
-        raise RuntimeError(f"Daphne did not answer in {timeout}s")
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
-            return response.status == 200
-    except OSError:
-        return False
+        wait_answering(
+            self.process,
+            self.log_path,
+            lambda: run_in_namespace(
+                self.namespace, http_answers, self.url + "/healthz"
+            ),
+            timeout=timeout,
+        )
 
 
 class NamespacedRedis:

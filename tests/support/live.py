@@ -11,7 +11,10 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
+
+from deploy.scaleout import daphne_command
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -20,6 +23,36 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def http_answers(url: str) -> bool:
+    """Whether `url` answers 200 now (no proxy taken from the environment)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def wait_answering(
+    process: subprocess.Popen,
+    log_path: Path,
+    answers: Callable[[], bool],
+    *,
+    timeout: float = 60,
+    what: str = "Daphne",
+) -> None:
+    """Wait until `answers()` is true; fail with the end of the log if the process
+    exits first, or after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} exited: {log_path.read_text()[-2000:]}")
+        if answers():
+            return
+        time.sleep(0.3)
+    raise RuntimeError(f"{what} did not answer in {timeout}s")
 
 
 class LiveServer:
@@ -81,36 +114,18 @@ class LiveServer:
         """Run Daphne serving `asgi_app` and wait until `/healthz` answers."""
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                asgi_app,
-            ],
+            daphne_command(self.port, "127.0.0.1", asgi_app),
             cwd=REPO,
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(
-                    f"Daphne exited: {self.log_path.read_text()[-2000:]}"
-                )
-            try:
-                with urllib.request.urlopen(
-                    self.url + "/healthz", timeout=2
-                ) as response:
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.3)
-        raise RuntimeError(f"Daphne did not answer in {timeout}s")
+        wait_answering(
+            self.process,
+            self.log_path,
+            lambda: http_answers(self.url + "/healthz"),
+            timeout=timeout,
+        )
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

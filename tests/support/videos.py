@@ -6,6 +6,7 @@ would, so that tests of who may fetch the files need no encoder. Also run inside
 `manage.py shell` of a real server (tests/scaleout/).
 """
 
+import os
 import uuid
 from pathlib import Path
 
@@ -109,3 +110,18 @@ def ladder_url(video, name: str) -> str:
 def caption_url(video) -> str:
     caption = video.captions.get(language="uz")
     return f"/videos/captions/{caption.pk}/uz.vtt"
+
+
+def process_writing_under(folder: Path) -> int | None:
+    """The pid of the process with a file open under `folder`: the task worker
+    writing a ladder, found through /proc."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            for fd in (entry / "fd").iterdir():
+                if str(folder) in os.readlink(fd):
+                    return int(entry.name)
+        except OSError:
+            continue
+    return None

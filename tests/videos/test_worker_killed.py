@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.live import REPO
+from tests.support.videos import process_writing_under
 
 pytestmark = pytest.mark.e2e
 
@@ -49,20 +50,6 @@ def video_row(database: Path, video_id: int) -> tuple[str, int, int, str]:
             "FROM videos_lessonvideo WHERE id = ?",
             (video_id,),
         ).fetchone()
-
-
-def process_writing_under(folder: Path) -> int | None:
-    """The pid of the process with a file open under `folder` (the worker)."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            for fd in (entry / "fd").iterdir():
-                if str(folder) in os.readlink(fd):
-                    return int(entry.name)
-        except OSError:
-            continue
-    return None
 
 
 def test_a_killed_worker_task_is_retried_and_finishes(clips, tmp_path):
