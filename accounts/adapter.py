@@ -4,10 +4,82 @@ alike; staff keep their second factor, which authenticator apps show by username
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 
+from consultations.encryption import DecryptionError
+
+
+class PlainSecretRefused(DecryptionError):
+    """A second-factor secret that is not in the encrypted form."""
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return True
+
+    # Limits on guessing passwords (ACCOUNT_RATE_LIMITS["login_failed"],
+    # docs/security.md): counted per person, not per spelling. allauth counts under
+    # the text as typed, while `PhoneNumberBackend` signs in with any spelling of
+    # the number, so each spelling would get its own five tries.
+
+    def get_client_ip(self, request) -> str:
+        """The client behind our proxies (cms/proxy.py), the address every limit
+        per address counts; allauth's own reading fails with an error when a
+        request carries fewer forwarded addresses than TRUSTED_PROXY_COUNT."""
+        from django.core.exceptions import PermissionDenied
+
+        from cms.proxy import request_client_address
+
+        address = request_client_address(request)
+        if not address:
+            raise PermissionDenied("The client's address is unknown.")
+        return address
+
+    def _login_limit_keys(self, credentials: dict) -> list[str]:
+        from .selectors import sign_in_limit_keys
+
+        return sign_in_limit_keys(
+            login=credentials.get("username") or credentials.get("phone") or "",
+            email=credentials.get("email") or "",
+        )
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        return self._login_limit_keys(credentials)[0]
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """Count this try against every account the typed text could sign in to
+        (almost always one: `accounts.selectors.sign_in_limit_keys`); the
+        address is counted once. Refused with allauth's plain message once any of
+        them has had its five failed tries."""
+        from allauth.account import app_settings as account_settings
+        from allauth.core.internal import ratelimit
+
+        rates = (account_settings.RATE_LIMITS or {}).get("login_failed") or ""
+        per_account = ",".join(
+            rate.strip() for rate in rates.split(",") if rate.strip().endswith("/key")
+        )
+        self._login_failed_rl_usage = None
+        counted = []
+        for index, key in enumerate(self._login_limit_keys(credentials)):
+            usage = ratelimit.consume(
+                request,
+                app="allauth.account",
+                action="login_failed",
+                key=key,
+                config=None if index == 0 else {"login_failed": per_account},
+            )
+            if not usage:
+                raise self.validation_error("too_many_login_attempts")
+            counted.extend(usage.usage)
+        self._login_failed_rl_usage = ratelimit.RateLimitUsage(usage=counted)
+
+    def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
+        """After a password reset: the person's count starts again, under every
+        name it is kept."""
+        from allauth.core.internal import ratelimit
+
+        for key in self._login_limit_keys(credentials):
+            ratelimit.clear(
+                request, app="allauth.account", action="login_failed", key=key
+            )
 
     # Sign-in by phone code (accounts/otp.py, docs/sign-in.md): allauth's phone
     # methods, backed by the user's own unique `phone_number`.
@@ -93,12 +165,16 @@ class MFAAdapter(DefaultMFAAdapter):
         return encrypt_text(text)
 
     def decrypt(self, encrypted_text: str) -> str:
+        """Only ever an encrypted value: a secret in clear is refused
+        (`PlainSecretRefused`), or whoever could write to the database could plant
+        a secret of their own and pass the second step with it."""
         from consultations.encryption import decrypt_text, is_token
 
-        # A secret stored before encryption came is read as it is; the next
-        # `rotate_encryption_keys` encrypts it.
-        if not is_token(encrypted_text):
-            return encrypted_text
+        if not isinstance(encrypted_text, str) or not is_token(encrypted_text):
+            raise PlainSecretRefused(
+                "A second-factor secret is stored in clear and is refused; "
+                "remove the authenticator so that its owner sets it up again."
+            )
         return decrypt_text(encrypted_text)
 
     def can_delete_authenticator(self, authenticator) -> bool:

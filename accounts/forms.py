@@ -1,17 +1,24 @@
-"""Forms for sign-up, sign-in, the profile page and a new phone number, with plain
-labels and errors."""
+"""Forms for sign-up, sign-in (and its second step), the profile page and a new phone
+number, with plain labels and errors."""
+
+import logging
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.core.internal.cryptokit import compare_user_code
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from consultations.encryption import DecryptionError
+
 from .otp import PhoneNumberField
 from .phone import normalize_phone
 from .regions import Region
+
+logger = logging.getLogger(__name__)
 
 
 def clean_unique_phone(raw: str, *, exclude_user_id: int | None = None) -> str | None:
@@ -236,3 +243,32 @@ class ComfortForm(forms.Form):
             large_text=self.cleaned_data["text_size"] == "large",
             high_contrast=self.cleaned_data["contrast"] == "high",
         )
+
+
+class UnreadableSecretMixin:
+    """In allauth's second-step forms, a secret that cannot be read (stored in
+    clear, or under a key no longer configured) is a plain message instead of an
+    error page: the person can do nothing about it but ask for help."""
+
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()
+        except DecryptionError:
+            logger.error(
+                "The second-factor secret of user %s cannot be read", self.user.pk
+            )
+            raise ValidationError(
+                _(
+                    "Your authenticator app cannot be checked. Please ask an "
+                    "administrator to set it up again for you."
+                ),
+                code="secret_unreadable",
+            ) from None
+
+
+class SecondFactorForm(UnreadableSecretMixin, AuthenticateForm):
+    """The authenticator code at sign-in (MFA_FORMS["authenticate"])."""
+
+
+class SecondFactorAgainForm(UnreadableSecretMixin, ReauthenticateForm):
+    """The authenticator code asked again (MFA_FORMS["reauthenticate"])."""

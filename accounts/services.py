@@ -13,7 +13,8 @@ from django.db import IntegrityError, models, transaction
 
 from audit.chain import pseudonym
 from audit.models import AuditAction
-from audit.services import audit_record, request_ip
+from audit.services import audit_record
+from cms.proxy import request_client_address
 
 from .models import User
 from .phone import normalize_phone
@@ -370,7 +371,7 @@ def phone_code_refusal_record(*, phone: str | None, request) -> bool:
     """A code request refused by the limits, recorded at most once per address in
     `CODE_REFUSAL_RECORD_SECONDS` (the cache, shared by every worker, remembers);
     returns whether it was recorded."""
-    key = f"audit:phone-code-refused:{request_ip(request)}"
+    key = f"audit:phone-code-refused:{request_client_address(request)}"
     if not cache.add(key, True, CODE_REFUSAL_RECORD_SECONDS):
         return False
     phone_code_event_record(

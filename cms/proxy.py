@@ -37,6 +37,17 @@ def forwarded_client(forwarded_for: str, trusted_proxy_count: int) -> str | None
         return None
 
 
+def request_client_address(request) -> str | None:
+    """The client's address for a Django request, the same one
+    `TrustedProxyMiddleware` gives Django under Daphne; for limits counted per
+    address (allauth's, through `accounts.adapter.AccountAdapter.get_client_ip`, and
+    our own). Read from the request itself, so it holds however the request came in."""
+    forwarded = forwarded_client(
+        request.headers.get("X-Forwarded-For", ""), settings.TRUSTED_PROXY_COUNT
+    )
+    return forwarded or request.META.get("REMOTE_ADDR") or None
+
+
 def scope_forwarded_for(scope: dict) -> str:
     """Every `X-Forwarded-For` line of an ASGI scope, joined as one list."""
     return ",".join(

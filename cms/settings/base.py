@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "consultations",
     "audit",
     "videos",
+    "wellbeing",
+    "urgent",
+    "analytics",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -235,9 +238,12 @@ PAGE_CACHE_MODELS = (
 Q_CLUSTER = {
     "name": "komak",
     "workers": int(os.environ.get("Q_WORKERS", "2")),
-    "timeout": 600,
+    # The longest task is a lesson video's transcode: a 60-minute upload
+    # (VIDEO_MAX_SECONDS) takes about 20 minutes on two cores (bench/video.py,
+    # docs/video.md), so 40 minutes leaves room for a busy machine.
+    "timeout": 2400,
     # Retry must exceed timeout so that a task killed mid-run is handed out again.
-    "retry": 660,
+    "retry": 2460,
     "max_attempts": 3,
     "catch_up": False,
     "label": "Task queue",
@@ -327,6 +333,11 @@ MFA_TOTP_TOLERANCE = 1
 # Staff often have no e-mail address, and Ko'mak does not verify addresses.
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"
+# A secret that cannot be read (stored in clear: refused) is a plain message there.
+MFA_FORMS = {
+    "authenticate": "accounts.forms.SecondFactorForm",
+    "reauthenticate": "accounts.forms.SecondFactorAgainForm",
+}
 # Staff sessions end after this many idle seconds; learners keep Django's two weeks.
 STAFF_SESSION_IDLE_SECONDS = 15 * 60
 # Behind reverse proxies (nginx, perhaps a load balancer before it), how many of them
@@ -389,6 +400,12 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# A file past its view's limit stops being written (cms/uploads.py); the rest as usual.
+FILE_UPLOAD_HANDLERS = [
+    "cms.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 # Uploads are never served as a folder: Django's views decide who may fetch a file
 # (a lesson's video files only where the lesson is visible to that person: videos/
 # views.py; documents by Wagtail's own view and collection privacy; image renditions
@@ -528,6 +545,11 @@ AUDIT_CHECKPOINT_DIR = Path(
 )
 # Consultation data older than this many days (after the session's end) is anonymised.
 CONSULTATION_RETENTION_DAYS = int(os.environ.get("CONSULTATION_RETENTION_DAYS", "1095"))
+# Booking limits (consultations/services.py, docs/security.md): how many days ahead
+# a client may book, and how many upcoming talks one client may hold at once, so
+# that one account cannot take a specialist's month.
+BOOKING_HORIZON_DAYS = int(os.environ.get("BOOKING_HORIZON_DAYS", "28"))
+BOOKING_ACTIVE_CAP = int(os.environ.get("BOOKING_ACTIVE_CAP", "3"))
 # `manage.py backup` makes a dated folder here (cms/backups.py, docs/deployment.md).
 BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", str(BASE_DIR / "var" / "backups")))
 
@@ -536,3 +558,53 @@ BACKUP_DIR = Path(os.environ.get("BACKUP_DIR", str(BASE_DIR / "var" / "backups")
 STUN_URLS = env_list("STUN_URLS")
 TURN_URLS = env_list("TURN_URLS")
 TURN_SECRET = os.environ.get("TURN_SECRET", "")
+# Limits of a call and its relay (issue 13; docs/security.md, "Limits"). A TURN
+# credential lives at most this long and is renewed over the call's socket.
+TURN_CREDENTIAL_TTL_SECONDS = int(os.environ.get("TURN_CREDENTIAL_TTL_SECONDS", "7200"))
+# An overrunning call keeps its signaling and relay this long after the booking's end.
+CALL_GRACE_MINUTES = int(os.environ.get("CALL_GRACE_MINUTES", "30"))
+# Seconds between a call socket's own checks that its right still holds (a backstop
+# for a cancellation message the channel layer lost).
+CALL_RECHECK_SECONDS = int(os.environ.get("CALL_RECHECK_SECONDS", "60"))
+# Pre-call echo checks: per person in a window, and echo peers per Daphne process.
+PRECALL_CHECKS_PER_PERSON = int(os.environ.get("PRECALL_CHECKS_PER_PERSON", "3"))
+PRECALL_CHECKS_WINDOW_SECONDS = int(
+    os.environ.get("PRECALL_CHECKS_WINDOW_SECONDS", "600")
+)
+PRECALL_MAX_PEERS = int(os.environ.get("PRECALL_MAX_PEERS", "20"))
+# Refused call sockets per client address per minute; beyond it the handshake is
+# refused without reading the booking.
+SOCKET_REFUSALS_PER_MINUTE = int(os.environ.get("SOCKET_REFUSALS_PER_MINUTE", "30"))
+# Urgent help (urgent/, issue 15): a request nobody took in this many seconds goes to
+# the coordinators, and (when URGENT_ESCALATE_SMS is on) to their phones as well.
+URGENT_ESCALATE_AFTER_SECONDS = int(
+    os.environ.get("URGENT_ESCALATE_AFTER_SECONDS", "300")
+)
+URGENT_ESCALATE_SMS = env_bool("URGENT_ESCALATE_SMS", False)
+# Wellbeing check-ins (wellbeing/, issue 15). A check-in's link stays open this many
+# days (at most until the next one), one reminder goes this many hours after the
+# link if it is still unanswered, at most this many check-ins wait at once for one
+# client and specialist, and answers are deleted this many days after they were given.
+WELLBEING_CHECKIN_OPEN_DAYS = int(os.environ.get("WELLBEING_CHECKIN_OPEN_DAYS", "6"))
+WELLBEING_REMINDER_HOURS = int(os.environ.get("WELLBEING_REMINDER_HOURS", "48"))
+WELLBEING_CHECKIN_MAX_COUNT = int(os.environ.get("WELLBEING_CHECKIN_MAX_COUNT", "12"))
+WELLBEING_RETENTION_DAYS = int(
+    os.environ.get("WELLBEING_RETENTION_DAYS", str(CONSULTATION_RETENTION_DAYS))
+)
+# Shown on every check-in page: Uzbekistan's public emergency numbers. Replace or
+# extend with a helpline the service has checked (KOMAK_CRISIS_CONTACTS, "Name=number"
+# pairs separated by commas; the names are then shown as written).
+CRISIS_CONTACTS = [
+    {"name": name.strip(), "number": number.strip()}
+    for name, _sep, number in (
+        pair.partition("=") for pair in env_list("KOMAK_CRISIS_CONTACTS")
+    )
+] or [
+    {"name": _("Ambulance"), "number": "103"},
+    {"name": _("Police"), "number": "102"},
+    {"name": _("Fire and rescue"), "number": "101"},
+]
+# Needs analytics (analytics/, issue 15): the schedule recomputes the dashboard's
+# tables this often, and no figure about fewer than this many people is shown.
+ANALYTICS_REFRESH_MINUTES = int(os.environ.get("ANALYTICS_REFRESH_MINUTES", "60"))
+ANALYTICS_MIN_GROUP = max(5, int(os.environ.get("ANALYTICS_MIN_GROUP", "5")))
