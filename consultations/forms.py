@@ -17,6 +17,7 @@ from accounts.roles import SPECIALIST
 
 from .models import SpecialistProfile, Topic
 from .selectors import slot_is_offered
+from .services import BookingError, booking_horizon_check
 
 # Languages a specialist may speak, as codes in SpecialistProfile.languages.
 LANGUAGE_CHOICES = [
@@ -113,6 +114,12 @@ def _check_slot(specialist: SpecialistProfile, starts_at: datetime) -> None:
         raise forms.ValidationError(
             _("This time has already passed. Please choose another."), code="past"
         )
+    # The service refuses it too (services.booking_create); asked here first so the
+    # page says why before the consent step, in the same words.
+    try:
+        booking_horizon_check(starts_at=starts_at)
+    except BookingError as error:
+        raise forms.ValidationError(error.message, code=error.code) from error
     if not slot_is_offered(specialist=specialist, starts_at=starts_at):
         raise forms.ValidationError(
             _("This time is not free. Please choose another."), code="not_offered"

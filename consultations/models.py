@@ -177,8 +177,9 @@ class Booking(models.Model):
     """One consultation between a client and a specialist at a set time.
 
     Double booking is impossible: an active booking's (specialist, start) is unique in
-    the database, and `booking_create` takes a lock on the specialist and checks
-    overlaps inside the same transaction.
+    the database, and `booking_create` takes a lock on the client and on the
+    specialist and checks overlaps (and the client's cap) inside the same
+    transaction; a move or a cancellation locks the booking's row and reads it again.
     """
 
     client = models.ForeignKey(

@@ -17,13 +17,40 @@ from .models import (
 
 # A client books at least this far ahead, so the specialist can prepare.
 MIN_NOTICE = timedelta(hours=1)
-BOOKING_HORIZON_DAYS = 28
 
 
 def local_zone():
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(settings.TIME_ZONE)
+
+
+def booking_horizon_days() -> int:
+    """How many days, today (Tashkent) included, the booking pages offer times for."""
+    return settings.BOOKING_HORIZON_DAYS
+
+
+def booking_horizon_end(*, now: datetime | None = None) -> datetime:
+    """The first moment a client may no longer book: midnight in Tashkent after the
+    last day of the horizon, so the service refuses exactly what the pages do not
+    show."""
+    today = timezone.localdate(now or timezone.now())
+    last_day = today + timedelta(days=booking_horizon_days())
+    return datetime.combine(last_day, datetime.min.time(), tzinfo=local_zone())
+
+
+def slot_within_horizon(*, starts_at: datetime, now: datetime | None = None) -> bool:
+    return starts_at < booking_horizon_end(now=now)
+
+
+def client_active_booking_count(*, client, now: datetime | None = None) -> int:
+    """The client's talks that still count against BOOKING_ACTIVE_CAP: confirmed
+    and not yet over (a cancelled, finished or missed talk frees its place)."""
+    return Booking.objects.filter(
+        client=client,
+        status=BookingStatus.CONFIRMED,
+        ends_at__gt=now or timezone.now(),
+    ).count()
 
 
 def specialist_list(*, topic: str = "", language: str = "") -> list[SpecialistProfile]:
@@ -108,7 +135,10 @@ def first_available_specialist(
     today = timezone.localdate(now)
     for profile in specialist_list(topic=topic, language=language):
         slots = specialist_free_slots(
-            specialist=profile, start_day=today, days=BOOKING_HORIZON_DAYS, now=now
+            specialist=profile,
+            start_day=today,
+            days=booking_horizon_days(),
+            now=now,
         )
         if slots and (best is None or slots[0] < best[1]):
             best = (profile, slots[0])

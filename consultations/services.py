@@ -6,15 +6,20 @@ in the same transaction as the change; records hold ids, never a note's text or 
 consultation's topic.
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from audit.models import AuditAction
 from audit.services import audit_record
 
+from . import call_rights
 from .encryption import encrypted_fields, rotate_token
 from .models import (
     ACTIVE_STATUSES,
@@ -24,15 +29,102 @@ from .models import (
     SessionNote,
     SpecialistProfile,
 )
-from .selectors import consent_current_terms, slot_is_offered
+from .selectors import (
+    booking_horizon_days,
+    client_active_booking_count,
+    consent_current_terms,
+    slot_is_offered,
+    slot_within_horizon,
+)
 
 
 class BookingError(Exception):
-    """A booking that cannot be made or changed; `message` says why in plain words."""
+    """A booking that cannot be made or changed; `message` says why in plain words.
 
-    def __init__(self, message: str):
+    `code` lets a view choose its answer: "horizon" is a time no page offers (a
+    forged or stale request, 400); everything else is a conflict with what is
+    already booked (409)."""
+
+    def __init__(self, message: str, *, code: str = "conflict"):
         super().__init__(message)
         self.message = message
+        self.code = code
+
+    @classmethod
+    def already_changed(cls) -> "BookingError":
+        """A second "move" tap: the first one has moved (or someone cancelled) it."""
+        return cls(
+            _(
+                "This talk was already moved or cancelled. Your appointments "
+                "show the time it has now."
+            ),
+            code="already_changed",
+        )
+
+
+def booking_horizon_check(*, starts_at: datetime, now: datetime | None = None) -> None:
+    """Refuse a start beyond BOOKING_HORIZON_DAYS: the pages never offer one, so
+    only a forged or very old form asks for it (the form shows the same words)."""
+    if not slot_within_horizon(starts_at=starts_at, now=now):
+        days = booking_horizon_days()
+        raise BookingError(
+            ngettext(
+                "You can book a talk at most %(days)s day ahead. "
+                "Please choose an earlier time.",
+                "You can book a talk at most %(days)s days ahead. "
+                "Please choose an earlier time.",
+                days,
+            )
+            % {"days": days},
+            code="horizon",
+        )
+
+
+def booking_cap_check(*, client, now: datetime | None = None) -> None:
+    """Refuse one more talk to a client who holds BOOKING_ACTIVE_CAP upcoming ones.
+    Binding only inside booking_create's transaction, under the client's lock; the
+    confirm page asks it earlier so that nobody presses "Book" in vain."""
+    cap = settings.BOOKING_ACTIVE_CAP
+    if client_active_booking_count(client=client, now=now) >= cap:
+        raise BookingError(
+            ngettext(
+                "You already have %(count)s talk booked. That is the most one "
+                "person can have at a time. You can book another one after it, "
+                "or if you cancel it.",
+                "You already have %(count)s talks booked. That is the most one "
+                "person can have at a time. You can book another one after one of "
+                "them, or if you cancel one.",
+                cap,
+            )
+            % {"count": cap},
+            code="cap",
+        )
+
+
+def _client_lock(*, client_id: int) -> None:
+    """Serialise everything that books for one client, so that the cap and the
+    no-overlap rule are checked against bookings that cannot change meanwhile.
+
+    FOR NO KEY UPDATE on the client's user row (PostgreSQL): it waits for another
+    booking by the same person, but not for rows that merely point at the user (an
+    audit record, a booking of someone else's), which take FOR KEY SHARE. SQLite
+    runs one write transaction at a time, so there it is a plain read."""
+    list(
+        get_user_model()
+        .objects.select_for_update(no_key=True)
+        .filter(pk=client_id)
+        .values_list("pk", flat=True)
+    )
+
+
+def _booking_locked(booking: Booking) -> Booking:
+    """The booking as it is now, its row locked until the transaction ends: a second
+    tap on "cancel" or "move" waits here, then sees what the first one did."""
+    return (
+        Booking.objects.select_for_update(of=("self",))
+        .select_related("specialist__user", "client")
+        .get(pk=booking.pk)
+    )
 
 
 def booking_create(
@@ -42,15 +134,25 @@ def booking_create(
     topic: str,
     starts_at: datetime,
     request=None,
+    now: datetime | None = None,
 ) -> Booking:
-    """Book a slot. Of two clients taking the same slot at once, exactly one wins."""
+    """Book a slot. Of two clients taking the same slot at once, exactly one wins;
+    of two bookings by one client at once, the second sees the first when it checks
+    the cap (BOOKING_ACTIVE_CAP) and the overlap."""
+    now = now or timezone.now()
     if client.pk == specialist.user_id:
         raise BookingError(_("You cannot book a session with yourself."))
+    booking_horizon_check(starts_at=starts_at, now=now)
     try:
         with transaction.atomic():
+            # One order of locks everywhere (client, booking, specialist, then the
+            # audit chain's head), so that two transactions never wait for each
+            # other in a circle.
+            _client_lock(client_id=client.pk)
             # Serialise bookings per specialist (a row lock on PostgreSQL; SQLite
             # transactions are already serial), then check again inside the lock.
             SpecialistProfile.objects.select_for_update().get(pk=specialist.pk)
+            booking_cap_check(client=client, now=now)
             if not slot_is_offered(specialist=specialist, starts_at=starts_at):
                 raise BookingError(
                     _("This time has just been taken. Please choose another.")
@@ -85,28 +187,48 @@ def booking_create(
         ) from error
 
 
+def _booking_cancel_locked(
+    *, booking: Booking, by_user, now: datetime, request=None
+) -> Booking:
+    """Cancel a booking whose row the caller has locked and re-read."""
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = now
+    booking.save(update_fields=["status", "cancelled_at"])
+    audit_record(
+        actor=by_user,
+        action=AuditAction.BOOKING_CANCEL,
+        target=booking,
+        request=request,
+    )
+    # A call under way ends for both people (call_rights.py).
+    transaction.on_commit(
+        lambda: call_rights.calls_end(
+            booking_ids=[booking.pk], reason=call_rights.CANCELLED
+        )
+    )
+    return booking
+
+
 def booking_cancel(
     *, booking: Booking, by_user, now: datetime | None = None, request=None
 ) -> Booking:
+    """Cancel a talk; the rules are checked on the locked row, so of two taps on
+    "cancel" exactly one cancels and the other is told it already happened."""
     now = now or timezone.now()
-    is_specialist = by_user.pk == booking.specialist.user_id
-    if booking.status != BookingStatus.CONFIRMED:
-        raise BookingError(_("This session is not active any more."))
-    if not is_specialist and not booking.can_change(now):
-        raise BookingError(
-            _("Less than 2 hours are left: please call the specialist to cancel.")
-        )
     with transaction.atomic():
-        booking.status = BookingStatus.CANCELLED
-        booking.cancelled_at = now
-        booking.save(update_fields=["status", "cancelled_at"])
-        audit_record(
-            actor=by_user,
-            action=AuditAction.BOOKING_CANCEL,
-            target=booking,
-            request=request,
+        current = _booking_locked(booking)
+        if current.status == BookingStatus.CANCELLED:
+            raise BookingError(_("This talk is already cancelled."))
+        if current.status != BookingStatus.CONFIRMED:
+            raise BookingError(_("This session is not active any more."))
+        is_specialist = by_user.pk == current.specialist.user_id
+        if not is_specialist and not current.can_change(now):
+            raise BookingError(
+                _("Less than 2 hours are left: please call the specialist to cancel.")
+            )
+        return _booking_cancel_locked(
+            booking=current, by_user=by_user, now=now, request=request
         )
-    return booking
 
 
 def booking_reschedule(
@@ -117,20 +239,36 @@ def booking_reschedule(
     now: datetime | None = None,
     request=None,
 ) -> Booking:
-    """Move a booking: the new one is made first, then the old one is cancelled."""
+    """Move a booking: the old one is cancelled and the new one made in one
+    transaction, so the client keeps exactly one of them. The row is locked and its
+    status read again inside, so of two "move" taps at once only the first moves
+    the talk; the second is told it has already been moved."""
     now = now or timezone.now()
-    if not booking.can_change(now):
-        raise BookingError(
-            _("Less than 2 hours are left: this session cannot be moved.")
-        )
     with transaction.atomic():
-        booking_cancel(booking=booking, by_user=by_user, now=now, request=request)
+        # The client's lock before the booking's: the order booking_create uses.
+        if booking.client_id is not None:
+            _client_lock(client_id=booking.client_id)
+        current = _booking_locked(booking)
+        if current.status != BookingStatus.CONFIRMED or current.client is None:
+            raise BookingError.already_changed()
+        if not current.can_change(now):
+            raise BookingError(
+                _("Less than 2 hours are left: this session cannot be moved.")
+            )
+        # The specialist's lock before the cancellation's audit record, which locks
+        # the audit chain's head: booking_create takes the specialist, then the
+        # head; taking them the other way round here could deadlock with it.
+        SpecialistProfile.objects.select_for_update().get(pk=current.specialist_id)
+        _booking_cancel_locked(
+            booking=current, by_user=by_user, now=now, request=request
+        )
         return booking_create(
-            client=booking.client,
-            specialist=booking.specialist,
-            topic=booking.topic,
+            client=current.client,
+            specialist=current.specialist,
+            topic=current.topic,
             starts_at=starts_at,
             request=request,
+            now=now,
         )
 
 
@@ -173,6 +311,11 @@ def consent_withdraw(*, user, request=None) -> int:
                 target=user,
                 request=request,
                 detail={"consent_records": withdrawn},
+            )
+            transaction.on_commit(
+                lambda: call_rights.calls_end_for_client(
+                    user_id=user.pk, reason=call_rights.CONSENT_WITHDRAWN
+                )
             )
     return len(withdrawn)
 
@@ -335,6 +478,11 @@ def bookings_anonymise(*, bookings) -> list[int]:
             precall_result=None,
             anonymised_at=now,
         )
+        transaction.on_commit(
+            lambda: call_rights.calls_end_for_bookings(
+                booking_ids=ids, reason=call_rights.ANONYMISED
+            )
+        )
     return ids
 
 
@@ -352,63 +500,115 @@ def bookings_retention_anonymise(*, days: int, now: datetime | None = None) -> i
     return len(ids)
 
 
-def encryption_keys_rotate(*, batch_size: int = 500) -> int:
-    """Encrypt every encrypted value again with the first (newest) key; returns how
-    many values were rewritten. Run after putting a new key first in
-    FIELD_ENCRYPTION_KEYS, and before removing the old one."""
-    quote = connection.ops.quote_name
+def encryption_keys_rotate(
+    *, batch_size: int = 500, encrypt_plain_secrets: bool = False
+) -> "KeyRotation":
+    """Encrypt every encrypted value again with the first (newest) key. Run after
+    putting a new key first in FIELD_ENCRYPTION_KEYS, and before removing the old
+    one.
+
+    Row by row: each value is read again under a row lock (`SELECT ... FOR UPDATE`)
+    and written in the same short transaction, so a note saved meanwhile either
+    waits for the lock or has been saved before the read; it is never overwritten
+    with the older text. The batches only list the ids to visit."""
     rewritten = 0
     for model, column in encrypted_fields():
-        table = quote(model._meta.db_table)
-        pk_column = quote(model._meta.pk.column)
-        last_pk = None
-        while True:
-            with transaction.atomic(), connection.cursor() as cursor:
-                where = f"WHERE {pk_column} > %s " if last_pk is not None else ""
-                cursor.execute(
-                    f"SELECT {pk_column}, {quote(column)} FROM {table} "  # noqa: S608
-                    f"{where}ORDER BY {pk_column} LIMIT %s",
-                    [last_pk, batch_size] if last_pk is not None else [batch_size],
-                )
-                rows = cursor.fetchall()
-                for pk, token in rows:
-                    if token:
-                        cursor.execute(
-                            f"UPDATE {table} SET {quote(column)} = %s "  # noqa: S608
-                            f"WHERE {pk_column} = %s",
-                            [rotate_token(token), pk],
-                        )
-                        rewritten += 1
-            if len(rows) < batch_size:
-                break
-            last_pk = rows[-1][0]
-    rewritten += _mfa_secrets_rotate()
-    audit_record(
-        actor=None, action=AuditAction.KEYS_ROTATE, detail={"values": rewritten}
+        for pk in _row_ids(model, batch_size=batch_size):
+            rewritten += _encrypted_value_rotate(model=model, column=column, pk=pk)
+    secrets, plain = _mfa_secrets_rotate(
+        batch_size=batch_size, encrypt_plain=encrypt_plain_secrets
     )
-    return rewritten
+    rewritten += secrets
+    audit_record(
+        actor=None,
+        action=AuditAction.KEYS_ROTATE,
+        detail={"values": rewritten, "plain_secrets": plain},
+    )
+    return KeyRotation(values=rewritten, plain_secrets=plain)
 
 
-def _mfa_secrets_rotate() -> int:
+@dataclass(frozen=True)
+class KeyRotation:
+    """What `encryption_keys_rotate` did: values encrypted again, and second-factor
+    secrets found stored in clear (refused at sign-in; left as they are unless
+    asked to encrypt them)."""
+
+    values: int
+    plain_secrets: int
+
+
+def _row_ids(model, *, batch_size: int):
+    """Every primary key of `model`'s table, in order, a batch at a time (rows
+    added meanwhile were written with the newest key already)."""
+    last_pk = None
+    while True:
+        rows = model._base_manager.order_by("pk")
+        if last_pk is not None:
+            rows = rows.filter(pk__gt=last_pk)
+        ids = list(rows.values_list("pk", flat=True)[:batch_size])
+        yield from ids
+        if len(ids) < batch_size:
+            return
+        last_pk = ids[-1]
+
+
+def _encrypted_value_rotate(*, model, column: str, pk) -> int:
+    """Re-encrypt one row's value under its row lock; 1 if it was rewritten. Raw
+    SQL, so the token is rotated as it is (Fernet keeps its timestamp) and not
+    decrypted into Python and encrypted anew."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    pk_column = quote(model._meta.pk.column)
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote(column)} FROM {table} WHERE {pk_column} = %s{lock}",  # noqa: S608
+            [pk],
+        )
+        row = cursor.fetchone()
+        if row is None or not row[0]:
+            return 0
+        cursor.execute(
+            f"UPDATE {table} SET {quote(column)} = %s WHERE {pk_column} = %s",  # noqa: S608
+            [rotate_token(row[0]), pk],
+        )
+    return 1
+
+
+def _mfa_secrets_rotate(*, batch_size: int, encrypt_plain: bool) -> tuple[int, int]:
     """Staff members' TOTP secrets and recovery-code seeds (allauth keeps them in a
-    JSON column), encrypted again with the newest key; plain ones are encrypted."""
+    JSON column) encrypted again with the newest key, one authenticator at a time
+    under its row lock. Returns (rewritten, found in clear).
+
+    A secret in clear is refused at sign-in (`accounts.adapter.MFAAdapter.decrypt`):
+    whoever could write to the database could otherwise plant a secret of their own.
+    It is left as it is, so that a rotation never makes such a secret valid, unless
+    `encrypt_plain` (an operator upgrading from before encryption, after checking)."""
     from allauth.mfa.models import Authenticator
 
     from .encryption import encrypt_text, is_token
 
-    rewritten = 0
-    with transaction.atomic():
-        for authenticator in Authenticator.objects.select_for_update():
+    rewritten = plain = 0
+    for pk in _row_ids(Authenticator, batch_size=batch_size):
+        with transaction.atomic():
+            authenticator = (
+                Authenticator.objects.select_for_update().filter(pk=pk).first()
+            )
+            if authenticator is None:
+                continue
             data = dict(authenticator.data)
             for key in ("secret", "seed"):
                 value = data.get(key)
-                if isinstance(value, str) and value:
-                    if is_token(value):
-                        data[key] = rotate_token(value)
-                    else:
+                if not (isinstance(value, str) and value):
+                    continue
+                if is_token(value):
+                    data[key] = rotate_token(value)
+                else:
+                    plain += 1
+                    if encrypt_plain:
                         data[key] = encrypt_text(value)
             if data != authenticator.data:
                 authenticator.data = data
                 authenticator.save(update_fields=["data"])
                 rewritten += 1
-    return rewritten
+    return rewritten, plain

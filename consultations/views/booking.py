@@ -44,7 +44,6 @@ from ..ics import booking_calendar
 from ..models import Booking, BookingStatus, SessionNote, SpecialistProfile, Topic
 
 WEEK_DAYS = 7
-LAST_WEEK = selectors.BOOKING_HORIZON_DAYS // WEEK_DAYS - 1
 
 
 # Shared helpers ----------------------------------------------------------------------
@@ -75,8 +74,14 @@ def _query(**params) -> str:
 
 
 def _safe_next(request, value: str) -> str:
-    if value and url_has_allowed_host_and_scheme(
-        value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # Only a path on this site: `redirect()` takes any other text ("0", "x") for the
+    # name of a view and fails with a 500 when there is none.
+    if (
+        value
+        and value.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            value, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return value
     return ""
@@ -94,11 +99,34 @@ def _active_specialist(value) -> SpecialistProfile | None:
     )
 
 
+def _last_week() -> int:
+    """The last week the pages offer (0 is this week), from BOOKING_HORIZON_DAYS."""
+    return max(-(-selectors.booking_horizon_days() // WEEK_DAYS) - 1, 0)
+
+
 def _week(value) -> int:
     try:
-        return min(max(int(value), 0), LAST_WEEK)
+        return min(max(int(value), 0), _last_week())
     except (TypeError, ValueError):
         return 0
+
+
+def _week_slots(specialist: SpecialistProfile, start_day: date) -> list[datetime]:
+    """A week's free times, without those past the booking horizon (a horizon that
+    is not whole weeks ends inside the last week)."""
+    return [
+        slot
+        for slot in selectors.specialist_free_slots(
+            specialist=specialist, start_day=start_day, days=WEEK_DAYS
+        )
+        if selectors.slot_within_horizon(starts_at=slot)
+    ]
+
+
+def _refusal_status(error: services.BookingError) -> int:
+    """A time beyond the horizon was never offered (a forged or stale form): 400;
+    anything else conflicts with what is booked now: 409."""
+    return 400 if error.code == "horizon" else 409
 
 
 def _days_with_slots(slots: list[datetime]) -> list[tuple[date, list[tuple]]]:
@@ -311,9 +339,7 @@ def book_time(request):
         )
     week = _week(request.GET.get("week"))
     start_day = timezone.localdate() + timedelta(days=week * WEEK_DAYS)
-    slots = selectors.specialist_free_slots(
-        specialist=specialist, start_day=start_day, days=WEEK_DAYS
-    )
+    slots = _week_slots(specialist, start_day)
     here = reverse("consultations_book_time")
     return render(
         request,
@@ -332,7 +358,7 @@ def book_time(request):
             else "",
             "later_url": here
             + _query(topic=topic, specialist=specialist.pk, week=week + 1)
-            if week < LAST_WEEK
+            if week < _last_week()
             else "",
             "choose_again_url": choose_again,
         },
@@ -392,6 +418,11 @@ def book_confirm(request):
         )
         return redirect(reverse("consultations_consent") + _query(next=here))
     if request.method == "GET":
+        try:
+            services.booking_cap_check(client=request.user)
+        except services.BookingError as error:
+            # Said before the button, not after it; booking_create decides.
+            form.add_error(None, error.message)
         return _confirm_page(request, form)
     try:
         booking = services.booking_create(
@@ -402,8 +433,10 @@ def book_confirm(request):
             request=request,
         )
     except services.BookingError as error:
+        # The cap, the horizon, an overlap or a slot just taken: said on the page,
+        # with the choices kept; nothing was written.
         form.add_error(None, error.message)
-        return _confirm_page(request, form, status=409)
+        return _confirm_page(request, form, status=_refusal_status(error))
     messages.success(
         request,
         _("Your talk is booked: %(date)s at %(time)s with %(name)s.")
@@ -608,8 +641,8 @@ def reschedule(request, booking_id: int):
                 )
             except services.BookingError as error:
                 form.add_error(None, error.message)
-                status = 409
-                # The service changed the object before the database rolled back.
+                status = _refusal_status(error)
+                # Show the booking as it is now (a second tap finds it moved).
                 booking.refresh_from_db()
             else:
                 messages.success(
@@ -620,17 +653,18 @@ def reschedule(request, booking_id: int):
                 return redirect("consultations_appointments")
         else:
             status = 400
+            booking.refresh_from_db()
+            if booking.status != BookingStatus.CONFIRMED:
+                # A second tap whose time the first tap has just taken: what
+                # matters is that the talk was moved, not that the time is gone.
+                form.errors.clear()
+                form.add_error(None, services.BookingError.already_changed().message)
+                status = 409
     now = timezone.now()
     week = _week(request.GET.get("week"))
     start_day = timezone.localdate(now) + timedelta(days=week * WEEK_DAYS)
     can_change = booking.can_change(now)
-    slots = (
-        selectors.specialist_free_slots(
-            specialist=booking.specialist, start_day=start_day, days=WEEK_DAYS
-        )
-        if can_change
-        else []
-    )
+    slots = _week_slots(booking.specialist, start_day) if can_change else []
     here = reverse("consultations_reschedule", args=[booking.pk])
     as_specialist = booking.specialist.user_id == request.user.pk
     _audit_view(request, booking, page="reschedule")
@@ -647,7 +681,7 @@ def reschedule(request, booking_id: int):
             "start_day": start_day,
             "end_day": start_day + timedelta(days=WEEK_DAYS - 1),
             "earlier_url": here + _query(week=week - 1) if week > 0 else "",
-            "later_url": here + _query(week=week + 1) if week < LAST_WEEK else "",
+            "later_url": here + _query(week=week + 1) if week < _last_week() else "",
         },
         status=status,
     )
