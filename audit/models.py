@@ -98,6 +98,31 @@ class AuditAction(models.TextChoices):
     PASSWORD_RESET = "password_reset", _("Password reset")
     PHONE_CHANGE = "phone_change", _("Phone number changed")
     EMAIL_CHANGE = "email_change", _("E-mail address changed")
+    # One record per client address and minute, however many sockets (issue 13).
+    SOCKET_REFUSALS = (
+        "socket_refusals",
+        _("Call connections refused from one address in one minute"),
+    )
+    # Wellbeing check-ins (issue 15): planned, stopped, answered, answers read,
+    # old ones deleted. Records name check-ins by id, never a score.
+    CHECKIN_SCHEDULE = "checkin_schedule", _("Check-ins planned")
+    CHECKIN_STOP = "checkin_stop", _("Check-ins stopped")
+    CHECKIN_ANSWER = "checkin_answer", _("Check-in answered")
+    CHECKIN_VIEW = "checkin_view", _("Check-in answers viewed")
+    CHECKIN_RETENTION_DELETE = (
+        "checkin_retention_delete",
+        _("Old check-ins deleted"),
+    )
+    # Needs analytics (issue 15): each page view and each CSV export.
+    ANALYTICS_VIEW = "analytics_view", _("Needs analytics viewed")
+    ANALYTICS_EXPORT = "analytics_export", _("Needs analytics table exported")
+    LESSON_HELP_RECORD = "lesson_help_record", _("Help with a lesson recorded")
+    # Urgent help (issue 15): each step of an "I need help now".
+    URGENT_REQUEST = "urgent_request", _("Urgent help asked for")
+    URGENT_SHOWN = "urgent_shown", _("Urgent requests shown to staff")
+    URGENT_TAKE = "urgent_take", _("Urgent request taken")
+    URGENT_ESCALATE = "urgent_escalate", _("Urgent request escalated to coordinators")
+    URGENT_CLOSE = "urgent_close", _("Urgent request closed")
 
 
 class AuditRecord(models.Model):

@@ -14,12 +14,20 @@ Every relayed message carries an id, and a socket passes each id on once: a mess
 the layer hands out twice (channels_redis puts back what was being read when a
 connection broke, and redis-py repeats a command whose answer was lost) reaches the
 browser once.
+
+A socket lasts as long as its person's right to the call (call_rights.py): a
+cancellation, a withdrawn consent or an anonymisation reaches the room as a `call.end`
+message, and each socket checks the booking itself at the edges of its window and
+every `CALL_RECHECK_SECONDS`; it then closes with a code that says why. While the call
+lasts it sends fresh TURN credentials (`servers`) before the old ones expire. Refused
+sockets are counted per address (socket_refusals.py).
 """
 
 import asyncio
 import itertools
 import logging
 from collections import deque
+from datetime import datetime, timedelta
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -27,12 +35,13 @@ from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.utils import await_many_dispatch
+from django.conf import settings
 from django.utils import timezone
-from redis.exceptions import RedisError
 
 from audit.models import AuditAction
 
-from . import selectors, services, signaling, turn
+from . import call_rights, selectors, services, signaling, socket_refusals, turn
+from .call_rights import LAYER_ERRORS, group_name
 from .signaling import CLIENT, SPECIALIST, RateLimiter, SignalingError
 
 logger = logging.getLogger(__name__)
@@ -44,17 +53,20 @@ CLOSE_NORMAL = 1000
 CLOSE_TRY_AGAIN = 4503
 CLOSE_INVALID = 4400
 CLOSE_NOT_ALLOWED = 4403
+# The person's right to the call ended (call_rights.py).
+CLOSE_TIME_OVER = call_rights.CLOSE_TIME_OVER
+CLOSE_CANCELLED = call_rights.CLOSE_CANCELLED
+CLOSE_CONSENT_WITHDRAWN = call_rights.CLOSE_CONSENT_WITHDRAWN
 
-# What a channel layer raises when its server is out of reach or restarting.
-LAYER_ERRORS = (OSError, TimeoutError, RedisError)
 # How often a socket adds itself to its room again (a restarted Redis forgot it).
 MEMBERSHIP_REFRESH_SECONDS = 5
 # Ids of relayed messages a socket remembers, to pass each on once.
 SEEN_IDS_KEPT = 256
-
-
-def group_name(booking_id: int) -> str:
-    return f"consultation.{booking_id}"
+# Fresh TURN credentials go out this long before the old ones expire (or at half
+# their life, if that is sooner).
+TURN_RENEW_BEFORE = timedelta(minutes=10)
+# A socket checks its window a moment after its edge, to be past it.
+EDGE_MARGIN = timedelta(seconds=1)
 
 
 # Why a socket was refused, for the audit record (never told to the browser).
@@ -64,21 +76,37 @@ REFUSED_NOT_OPEN = "not_open"  # too early, too late, cancelled or over
 REFUSED_NO_CONSENT = "no_consent"
 
 
+def call_access_decided(
+    *, booking_id: int, user, now: datetime | None = None
+) -> tuple[tuple | None, str, int]:
+    """((booking, role), "", 0) if `user` may be in this booking's call now, else
+    (None, why not, the close code). A participant learns why (cancelled, over, no
+    consent); anyone else gets 4403 and learns nothing."""
+    if user is None or not user.is_authenticated:
+        return None, REFUSED_SIGNED_OUT, CLOSE_NOT_ALLOWED
+    booking = selectors.booking_for_participant(booking_id=booking_id, user=user)
+    if booking is None:
+        return None, REFUSED_NOT_PARTICIPANT, CLOSE_NOT_ALLOWED
+    if not call_rights.call_is_open(booking, now):
+        why = call_rights.call_closed_reason(booking, now)
+        return (
+            None,
+            REFUSED_NOT_OPEN,
+            call_rights.CLOSE_CODES.get(why, CLOSE_NOT_ALLOWED),
+        )
+    if booking.specialist.user_id == user.pk:
+        return (booking, SPECIALIST), "", 0
+    if not selectors.consent_given(user=user):
+        # 4403 as before: the call page itself asks for consent first.
+        return None, REFUSED_NO_CONSENT, CLOSE_NOT_ALLOWED
+    return (booking, CLIENT), "", 0
+
+
 def call_access_checked(*, booking_id: int, user) -> tuple[tuple | None, str]:
     """((booking, role), "") if `user` may be in this booking's call now, else
     (None, why not)."""
-    if user is None or not user.is_authenticated:
-        return None, REFUSED_SIGNED_OUT
-    booking = selectors.booking_for_participant(booking_id=booking_id, user=user)
-    if booking is None:
-        return None, REFUSED_NOT_PARTICIPANT
-    if not booking.is_joinable():
-        return None, REFUSED_NOT_OPEN
-    if booking.specialist.user_id == user.pk:
-        return (booking, SPECIALIST), ""
-    if not selectors.consent_given(user=user):
-        return None, REFUSED_NO_CONSENT
-    return (booking, CLIENT), ""
+    access, reason, _code = call_access_decided(booking_id=booking_id, user=user)
+    return access, reason
 
 
 def call_access(*, booking_id: int, user):
@@ -114,6 +142,8 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
         finally:
             if self.membership_keeper is not None:
                 self.membership_keeper.cancel()
+            if self.rights_watcher is not None:
+                self.rights_watcher.cancel()
 
     async def dispatch(self, message):
         """Run the handler without Channels' per-message `aclose_old_connections()`.
@@ -135,10 +165,24 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
     admitted = False
     closing = False
     protocol_error = ""  # the error code of a close for a broken rule
+    ended_why = ""  # why the person's right to the call ended (call_rights)
+    rights_watcher = None
+    turn_expires_at = None
 
     async def connect(self):
         self.booking_id = self.scope["url_route"]["kwargs"]["booking_id"]
         self.limiter = RateLimiter()
+        self.address = (self.scope.get("client") or (None,))[0]
+        if await database_sync_to_async(socket_refusals.refusals_over_limit)(
+            address=self.address
+        ):
+            # Refused at the handshake (HTTP 403), reading no booking: counted for
+            # the minute's summary, never recorded one by one.
+            await database_sync_to_async(socket_refusals.refusal_count)(
+                address=self.address, reason=socket_refusals.OVER_LIMIT
+            )
+            await self.close()
+            return
         # Accept before refusing so the browser sees close code 4403, not a failed
         # handshake; nothing is sent before the close, so a stranger learns nothing.
         await self.accept()
@@ -148,23 +192,13 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
             return
         user = self.scope.get("user")
         if user is not None and user.is_authenticated:
-            access, reason = await database_sync_to_async(call_access_checked)(
+            access, reason, code = await database_sync_to_async(call_access_decided)(
                 booking_id=self.booking_id, user=user
             )
         else:
-            access, reason = None, REFUSED_SIGNED_OUT
+            access, reason, code = None, REFUSED_SIGNED_OUT, CLOSE_NOT_ALLOWED
         if access is None:
-            # Recorded before the close, so that the record exists once the
-            # browser knows it was refused.
-            await self.audit(
-                AuditAction.ACCESS_DENIED,
-                detail={
-                    "path": self.scope.get("path", ""),
-                    "close_code": CLOSE_NOT_ALLOWED,
-                    "reason": reason,
-                },
-            )
-            await self.close_with(CLOSE_NOT_ALLOWED)
+            await self.refused(reason=reason, code=code)
             return
         booking, self.role = access
         # Admission never reverts, so once seen it may be kept for this connection.
@@ -178,20 +212,49 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
         if not isinstance(self.channel_layer, InMemoryChannelLayer):
             self.membership_keeper = asyncio.ensure_future(self.membership_keep())
         await self.audit(AuditAction.CALL_JOIN)
+        now = timezone.now()
+        self.turn_expires_at = turn.credential_expiry(booking=booking, now=now)
         await self.send_json(
             {
                 "type": "welcome",
                 "role": self.role,
                 "admitted": self.admitted,
-                "iceServers": turn.ice_servers_for(user_id=user.pk, booking=booking),
+                "iceServers": turn.ice_servers_for(
+                    user_id=user.pk, booking=booking, now=now
+                ),
                 # Unknown without shared presence state; the peer answers `join`.
                 "peerPresent": False,
             }
         )
+        self.rights_watcher = asyncio.ensure_future(self.rights_watch(booking))
+
+    async def refused(self, *, reason: str, code: int):
+        """Count a refused socket for its address's minute; a signed-in person's is
+        also recorded on its own (with who and why) while the address is under its
+        limit. Recorded before the close, so that the record exists once the
+        browser knows it was refused."""
+        number = await database_sync_to_async(socket_refusals.refusal_count)(
+            address=self.address, reason=reason
+        )
+        if (
+            reason != REFUSED_SIGNED_OUT
+            and number <= settings.SOCKET_REFUSALS_PER_MINUTE
+        ):
+            await self.audit(
+                AuditAction.ACCESS_DENIED,
+                detail={
+                    "path": self.scope.get("path", ""),
+                    "close_code": code,
+                    "reason": reason,
+                },
+            )
+        await self.close_with(code)
 
     async def disconnect(self, code):
         if self.membership_keeper is not None:
             self.membership_keeper.cancel()
+        if self.rights_watcher is not None:
+            self.rights_watcher.cancel()
         if self.room is None:
             return
         # With a failed layer these do nothing, and the leave is still recorded.
@@ -203,6 +266,14 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
             await self.audit(
                 AuditAction.CALL_PROTOCOL_CLOSE,
                 detail={"close_code": CLOSE_INVALID, "error": self.protocol_error},
+            )
+        elif self.ended_why:
+            await self.audit(
+                AuditAction.CALL_LEAVE,
+                detail={
+                    "close_code": call_rights.CLOSE_CODES[self.ended_why],
+                    "reason": self.ended_why,
+                },
             )
         else:
             await self.audit(AuditAction.CALL_LEAVE)
@@ -349,6 +420,98 @@ class ConsultationConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json(payload)
         if payload["type"] == "ended":
             await self.close_with(CLOSE_NORMAL)
+
+    # --- The person's right to the call ----------------------------------------------
+
+    async def call_end(self, event):
+        """The room was told the call's right ended (call_rights.calls_end)."""
+        reason = event.get("reason")
+        if reason in call_rights.CLOSE_CODES:
+            await self.end_for(reason)
+
+    async def end_for(self, reason: str):
+        """Close this socket because the right to the call ended, with its code."""
+        if self.closing:
+            return
+        self.ended_why = reason
+        await self.close_with(call_rights.CLOSE_CODES[reason])
+
+    async def rights_watch(self, booking):
+        """Check the booking at its window's edges and every `CALL_RECHECK_SECONDS`,
+        and renew TURN credentials before they expire, until the socket closes.
+
+        The booking row is the one truth every worker reads; the `call.end` message
+        is only the fast path, and may be lost with a failing channel layer.
+        """
+        user = self.scope["user"]
+        while not self.closing:
+            now = timezone.now()
+            wake = now + timedelta(seconds=settings.CALL_RECHECK_SECONDS)
+            for edge in (booking.ends_at, call_rights.call_closes_at(booking)):
+                if edge >= now:
+                    wake = min(wake, edge + EDGE_MARGIN)
+            renew_at = self.turn_renew_at(now)
+            if renew_at is not None:
+                wake = min(wake, renew_at)
+            await asyncio.sleep(max((wake - now).total_seconds(), 0))
+            if self.closing:
+                return
+            now = timezone.now()
+            try:
+                access, reason, code = await database_sync_to_async(
+                    call_access_decided
+                )(booking_id=self.booking_id, user=user, now=now)
+            except Exception:
+                # A database that fails for a moment must not end a call: the
+                # next check (or a `call.end`) decides.
+                logger.exception("Call check failed in booking %s", self.booking_id)
+                await asyncio.sleep(EDGE_MARGIN.total_seconds())  # never a busy loop
+                continue
+            if access is None:
+                await self.end_for(self.ended_reason(reason, code))
+                return
+            booking, _role = access
+            renew_at = self.turn_renew_at(now)
+            if renew_at is not None and renew_at <= now:
+                await self.turn_renew(booking, now)
+
+    @staticmethod
+    def ended_reason(refusal: str, code: int) -> str:
+        """Why a socket that was in the call may no longer be (not a participant
+        any more: the booking was anonymised, and is gone for both)."""
+        if refusal == REFUSED_NO_CONSENT:
+            return call_rights.CONSENT_WITHDRAWN
+        if code == CLOSE_TIME_OVER:
+            return call_rights.TIME_OVER
+        return call_rights.CANCELLED
+
+    def turn_renew_at(self, now: datetime) -> datetime | None:
+        """When to send fresh TURN credentials; None if none are due (no TURN, or
+        the credential already runs to the end of the grace)."""
+        if (
+            self.turn_expires_at is None
+            or not settings.TURN_URLS
+            or not settings.TURN_SECRET
+        ):
+            return None
+        life = timedelta(seconds=settings.TURN_CREDENTIAL_TTL_SECONDS)
+        return self.turn_expires_at - min(TURN_RENEW_BEFORE, life / 2)
+
+    async def turn_renew(self, booking, now: datetime):
+        expires_at = turn.credential_expiry(booking=booking, now=now)
+        if expires_at is None or expires_at <= self.turn_expires_at:
+            # Capped by the end of the grace: the socket closes with it.
+            self.turn_expires_at = None
+            return
+        self.turn_expires_at = expires_at
+        await self.send_json(
+            {
+                "type": "servers",
+                "iceServers": turn.ice_servers_for(
+                    user_id=self.scope["user"].pk, booking=booking, now=now
+                ),
+            }
+        )
 
     async def close_with(self, code: int):
         if self.closing:  # one close per socket (a failed layer may close first)

@@ -9,8 +9,11 @@ trip).
 Peers live in the Daphne process that answered the offer, because the media flows to
 that process: the module-level set only keeps them from being garbage collected. Each
 peer is closed after `PEER_LIFETIME_SECONDS` or as soon as its connection fails or
-closes, and at most `MAX_PEERS` run at once per process, since each one decodes and
-encodes video.
+closes, and at most `PRECALL_MAX_PEERS` (20) run at once per process, since each one
+decodes and encodes video: past that the browser is told the check is busy. One
+person may start at most `PRECALL_CHECKS_PER_PERSON` (3) checks in
+`PRECALL_CHECKS_WINDOW_SECONDS` (10 minutes), counted in the cache, so every worker
+sees the same count (with Redis, the scale-out profile).
 """
 
 import asyncio
@@ -24,12 +27,15 @@ from aiortc import (
     RTCSessionDescription,
 )
 from aiortc import sdp as aiortc_sdp
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
-MAX_PEERS = 20
 PEER_LIFETIME_SECONDS = 60
+# What a busy server asks the browser to wait, in seconds (Retry-After).
+BUSY_RETRY_SECONDS = 60
 # Gathering waits for STUN and TURN answers; an unreachable server must not hold the
 # request for long.
 GATHER_TIMEOUT_SECONDS = 15
@@ -77,6 +83,39 @@ def rtc_ice_servers(servers: list[dict]) -> list[RTCIceServer]:
 
 def peers_running() -> int:
     return len(_peers)
+
+
+def peers_all_busy() -> bool:
+    return len(_peers) >= settings.PRECALL_MAX_PEERS
+
+
+def _checks_key(user_id: int) -> str:
+    return f"precall-checks:{user_id}"
+
+
+def precall_check_take(*, user_id: int) -> bool:
+    """Count one check for this person; False when they have had their checks for
+    this window (the window starts at their first check)."""
+    key = _checks_key(user_id)
+    cache.add(key, 0, timeout=settings.PRECALL_CHECKS_WINDOW_SECONDS)
+    try:
+        taken = cache.incr(key)
+    except ValueError:  # the window ended between the two calls
+        cache.set(key, 1, timeout=settings.PRECALL_CHECKS_WINDOW_SECONDS)
+        taken = 1
+    return taken <= settings.PRECALL_CHECKS_PER_PERSON
+
+
+def precall_check_give_back(*, user_id: int) -> None:
+    """Undo `precall_check_take` for a check the server could not run (busy)."""
+    try:
+        cache.decr(_checks_key(user_id))
+    except ValueError:  # the window has ended: nothing to give back
+        pass
+
+
+def busy_message() -> str:
+    return _("The check is busy. Please try again in a minute.")
 
 
 def offer_check(offer_sdp) -> None:
@@ -147,14 +186,12 @@ async def precall_answer(*, offer_sdp, ice_servers: list[dict]) -> str:
 
     The answer carries all of this peer's candidates (aiortc gathers before it
     returns from setLocalDescription), so the browser needs no trickling. Raises
-    `PrecallError` for a bad offer (400) or when too many checks run (503).
+    `PrecallError` for a bad offer (400) or when this process's peers are all in
+    use (503).
     """
     offer_check(offer_sdp)
-    if len(_peers) >= MAX_PEERS:
-        raise PrecallError(
-            _("Too many people are checking their connection. Please try again soon."),
-            status=503,
-        )
+    if peers_all_busy():
+        raise PrecallError(busy_message(), status=503)
     peer = RTCPeerConnection(
         # An explicit empty list: aiortc would otherwise use a public STUN server.
         RTCConfiguration(iceServers=rtc_ice_servers(ice_servers))

@@ -162,3 +162,11 @@ def consultations_retention_anonymise(*, now: datetime | None = None) -> int:
     return bookings_retention_anonymise(
         days=settings.CONSULTATION_RETENTION_DAYS, now=now
     )
+
+
+def socket_refusals_summarise(address: str, minute: int) -> int:
+    """One audit record for one address's refused call sockets in one minute,
+    scheduled by its first refusal (consultations/socket_refusals.py)."""
+    from .socket_refusals import socket_refusals_record
+
+    return socket_refusals_record(address=address, minute=minute)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from audit.services import audit_record
 
+from ..call_rights import call_is_open
 from ..selectors import booking_for_participant, consent_given
 
 
@@ -26,7 +27,9 @@ def call(request, booking_id: int):
         raise Http404
     role = "client" if booking.client_id == request.user.pk else "specialist"
     now = timezone.now()
-    if not booking.is_joinable(now):
+    # The socket's window (call_rights.py): a call under way may be reloaded until
+    # the end of its grace.
+    if not call_is_open(booking, now):
         return render(
             request,
             "consultations/call_closed.html",
@@ -75,6 +78,12 @@ def call_strings(*, other_name: str) -> dict:
         ),
         "serviceBack": _("The link to the service is back. You are in the call."),
         "otherLeft": _("The other person left the call."),
+        # Why the call ended, by the socket's close code (docs/signaling.md).
+        "cancelled": _("This talk was cancelled."),
+        "timeOver": _("The time for this talk has ended."),
+        "consentWithdrawn": _(
+            "The client no longer agrees to online talks, so this talk has ended."
+        ),
         "ended": _("The session has ended. Thank you."),
         "noCamera": _(
             "We could not use your camera or microphone. Allow them in the browser "

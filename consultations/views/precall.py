@@ -1,15 +1,19 @@
 """Pre-call check views: the page, the offer to the server's echo peer, the result.
 
 Only the booking's client and specialist may use them; anyone else gets a 404, so a
-stranger learns nothing about the booking. The offer view is async because the echo
-peer must live in Daphne's event loop, where its media keeps flowing after the
-response.
+stranger learns nothing about the booking. The booking must still be confirmed and
+not over, and the client must have accepted the terms (call_rights.precall_refusal);
+one person may start 3 echo checks in 10 minutes, and a process whose echo peers are
+all in use says it is busy (consultations/precall.py). The offer view is async
+because the echo peer must live in Daphne's event loop, where its media keeps flowing
+after the response.
 """
 
 import json
 import math
 
 from asgiref.sync import sync_to_async
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
@@ -20,7 +24,18 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import AuditAction
 from audit.services import audit_record
 
-from ..precall import PrecallError, precall_answer, precall_ice_servers
+from ..call_rights import NEEDS_CONSENT, precall_refusal
+from ..precall import (
+    BUSY_RETRY_SECONDS,
+    PrecallError,
+    busy_message,
+    offer_check,
+    peers_all_busy,
+    precall_answer,
+    precall_check_give_back,
+    precall_check_take,
+    precall_ice_servers,
+)
 from ..selectors import booking_for_participant
 from ..services import booking_precall_record, precall_verdict
 
@@ -37,8 +52,22 @@ def verdict_messages() -> dict[str, str]:
     }
 
 
-def _error(message: str, *, status: int = 400) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
+def _error(
+    message: str, *, status: int = 400, retry_after: int | None = None
+) -> JsonResponse:
+    response = JsonResponse({"error": message}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _refusal_message(refusal: str) -> str:
+    if refusal == NEEDS_CONSENT:
+        return _(
+            "Before the check, please read and accept the terms for online "
+            "consultations."
+        )
+    return _("This talk was cancelled or is over.")
 
 
 def _json_object(request) -> dict:
@@ -47,7 +76,9 @@ def _json_object(request) -> dict:
         raise PrecallError(_("The request is too large."))
     try:
         payload = json.loads(request.body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except (ValueError, RecursionError) as error:
+        # ValueError: not JSON, not UTF-8, or a number longer than Python turns into
+        # an int (4,300 digits); RecursionError: nested deeper than the parser goes.
         raise PrecallError(_("The request is not valid JSON.")) from error
     if not isinstance(payload, dict):
         raise PrecallError(_("The request must be a JSON object."))
@@ -79,9 +110,7 @@ def _page_texts() -> dict[str, str]:
         ),
         "networkStarting": _("Checking your connection. This takes about 20 seconds…"),
         "networkFailed": _("We could not reach the server for the check."),
-        "busy": _(
-            "Too many people are checking their connection. Please try again soon."
-        ),
+        "busy": busy_message(),
         "saveFailed": _("The result could not be saved. Please try again."),
         "relayNote": _("Your network needs a relay server. This is fine."),
         "details": _("Round trip: {rtt} milliseconds. Lost: {loss} percent."),
@@ -106,6 +135,15 @@ def precall_page(request, booking_id: int):
     if booking is None:
         _audit_refused(request, booking_id)
         raise Http404
+    refusal = precall_refusal(booking=booking, user=request.user)
+    if refusal:
+        # No check, and so no relay credential, for a talk that will not happen.
+        return render(
+            request,
+            "consultations/call_closed.html",
+            {"booking": booking, "needs_consent": refusal == NEEDS_CONSENT},
+            status=403,
+        )
     audit_record(
         actor=request.user,
         action=AuditAction.PRECALL_VIEW,
@@ -130,29 +168,60 @@ def precall_page(request, booking_id: int):
 
 @sync_to_async
 def _booking_and_servers(booking_id: int, user):
+    """(booking, why not, ICE servers): the servers only when the check may run."""
     booking = booking_for_participant(booking_id=booking_id, user=user)
     if booking is None:
-        return None, []
-    return booking, precall_ice_servers(user_id=user.pk, booking=booking)
+        return None, "", []
+    refusal = precall_refusal(booking=booking, user=user)
+    if refusal:
+        return booking, refusal, []
+    return booking, "", precall_ice_servers(user_id=user.pk, booking=booking)
 
 
 @require_POST
 async def precall_offer(request, booking_id: int):
     """Answer the browser's offer with an echo peer running in this process."""
     user = await request.auser()
-    booking, ice_servers = await _booking_and_servers(booking_id, user)
+    booking, refusal, ice_servers = await _booking_and_servers(booking_id, user)
     if booking is None:
         return _error(_("There is no such booking."), status=404)
+    if refusal:
+        return _error(_refusal_message(refusal), status=403)
     try:
         payload = _json_object(request)
         if set(payload) - {"sdp", "type"}:
             raise PrecallError(_("Send only the fields sdp and type."))
         if payload.get("type", "offer") != "offer":
             raise PrecallError(_("Send an offer."))
+        offer_check(payload.get("sdp"))
+    except PrecallError as error:
+        return _error(error.message, status=error.status)
+    # Busy first: a check the server cannot run does not count against the person.
+    if peers_all_busy():
+        return _error(busy_message(), status=503, retry_after=BUSY_RETRY_SECONDS)
+    if not await sync_to_async(precall_check_take)(user_id=user.pk):
+        return _error(
+            _(
+                "You have checked %(count)d times in the last %(minutes)d minutes. "
+                "Please wait a few minutes, then try again."
+            )
+            % {
+                "count": settings.PRECALL_CHECKS_PER_PERSON,
+                "minutes": settings.PRECALL_CHECKS_WINDOW_SECONDS // 60,
+            },
+            status=429,
+            retry_after=settings.PRECALL_CHECKS_WINDOW_SECONDS,
+        )
+    try:
         answer_sdp = await precall_answer(
             offer_sdp=payload.get("sdp"), ice_servers=ice_servers
         )
     except PrecallError as error:
+        if error.status == 503:
+            await sync_to_async(precall_check_give_back)(user_id=user.pk)
+            return _error(
+                error.message, status=error.status, retry_after=BUSY_RETRY_SECONDS
+            )
         return _error(error.message, status=error.status)
     return JsonResponse({"type": "answer", "sdp": answer_sdp})
 
@@ -188,6 +257,9 @@ def precall_result(request, booking_id: int):
     if booking is None:
         _audit_refused(request, booking_id)
         return _error(_("There is no such booking."), status=404)
+    refusal = precall_refusal(booking=booking, user=request.user)
+    if refusal:
+        return _error(_refusal_message(refusal), status=403)
     try:
         result = _result_parse(_json_object(request))
     except PrecallError as error:

@@ -37,6 +37,8 @@ let signalChain = Promise.resolve();
 let refusals = 0;
 const MAX_REFUSALS = 3;
 let closedOnPurpose = false;
+// Close codes that end the call for good, and the words for each (T's keys).
+const RIGHT_ENDED = { 4408: "timeOver", 4410: "cancelled", 4451: "consentWithdrawn" };
 // The signaling socket dropped during the call and has not come back yet.
 let serviceLost = false;
 let iceServers = [];
@@ -105,6 +107,14 @@ function connectSocket() {
     if (closedOnPurpose) return;
     if (event.code === 4403) {
       say(T.ended);
+      return;
+    }
+    // The right to the call ended (cancelled, time over, consent withdrawn): the call
+    // stops for both people and is not reconnected. docs/signaling.md.
+    if (event.code in RIGHT_ENDED) {
+      closedOnPurpose = true;
+      hangUp();
+      say(T[RIGHT_ENDED[event.code]]);
       return;
     }
     if (event.code === 4400) {
@@ -189,9 +199,27 @@ async function onSignal(message) {
       say(T.ended);
       hangUp();
       break;
+    case "servers":
+      renewIceServers(message.iceServers || []);
+      break;
     case "error":
       console.warn("signaling refused a message:", message.code, message.message);
       break;
+  }
+}
+
+// Fresh TURN credentials before the old ones expire. The relay refuses to keep an
+// allocation alive once its credential has expired, so when the call runs through
+// the relay the specialist (who leads ICE restarts) restarts ICE: both sides then
+// gather new relay candidates with the new credentials, while the media keeps the
+// old path until the new one is ready.
+async function renewIceServers(servers) {
+  iceServers = servers;
+  if (!pc || pc.signalingState === "closed") return;
+  pc.setConfiguration({ iceServers, iceTransportPolicy: relayOnly ? "relay" : "all" });
+  if (!polite && (await window.komakCall.relayInUse())) {
+    console.debug("ice restart for fresh relay credentials");
+    pc.restartIce();
   }
 }
 

@@ -238,7 +238,12 @@ async function measure(media, say) {
       return null;
     }
     if (!response.ok) {
-      say(response.status === 503 ? texts.busy : texts.networkFailed);
+      // 403 (a talk cancelled or over, terms not accepted) and 429 (too many checks)
+      // carry a message in the person's language.
+      const said = [403, 429].includes(response.status)
+        ? (await response.json().catch(() => ({}))).error
+        : null;
+      say(response.status === 503 ? texts.busy : said || texts.networkFailed);
       return null;
     }
     await connection.setRemoteDescription(await response.json());

@@ -102,3 +102,40 @@ class CallPageTests:
         response = client.get(url(booking))
         assert response.status_code == 403
         assert "data-ws-path" not in response.content.decode()
+
+
+class CallPageGraceTests:
+    """A call under way may be reloaded until 30 minutes after its end, as its
+    socket may reconnect (consultations/call_rights.py)."""
+
+    def overrun(self, *, ended_ago: timedelta, admitted: bool):
+        booking = make_booking(starts_in=-(timedelta(minutes=45) + ended_ago))
+        if admitted:
+            booking.admitted_at = booking.starts_at
+            booking.save(update_fields=["admitted_at"])
+        return booking
+
+    def test_an_overrunning_call_can_be_reloaded(self, client):
+        booking = self.overrun(ended_ago=timedelta(minutes=20), admitted=True)
+        client.force_login(booking.client)
+        assert client.get(url(booking)).status_code == 200
+
+    def test_not_after_the_grace(self, client):
+        booking = self.overrun(ended_ago=timedelta(minutes=31), admitted=True)
+        client.force_login(booking.client)
+        assert client.get(url(booking)).status_code == 403
+
+    def test_a_call_never_started_has_no_grace(self, client):
+        booking = self.overrun(ended_ago=timedelta(minutes=5), admitted=False)
+        client.force_login(booking.specialist.user)
+        assert client.get(url(booking)).status_code == 403
+
+    def test_the_page_has_the_words_for_each_end(self, client):
+        booking = make_booking()
+        client.force_login(booking.client)
+        html = client.get(url(booking)).content.decode()
+        for words in (
+            "This talk was cancelled.",
+            "The time for this talk has ended.",
+        ):
+            assert uz(words) in html

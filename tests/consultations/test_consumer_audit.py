@@ -1,19 +1,24 @@
 """The signaling consumer's refusals in the audit trail (consultations/consumers.py):
-each refused socket is recorded once, with who (a user id, or nobody when signed
-out), which booking, the close code, why, and the address; a socket closed for a
-broken protocol rule is recorded once per close, however many bad frames came, in
-place of its leave.
+each refused socket of a signed-in person is recorded once, with who, which booking,
+the close code, why, and the address; signed-out sockets are only counted into the
+address's summary of the minute (tests/consultations/test_socket_refusals.py); a
+socket closed for a broken protocol rule is recorded once per close, however many
+bad frames came, in place of its leave.
 """
 
+import ast
 from datetime import timedelta
 
 import pytest
 from channels.testing import WebsocketCommunicator
+from django_q.models import Schedule
 
 from audit.models import AuditAction, AuditRecord
 from audit.selectors import audit_chain_verify
 from cms.asgi import application
 from consultations.models import BookingStatus
+from consultations.socket_refusals import SUMMARY_TASK
+from consultations.tasks import socket_refusals_summarise
 from tests.consultations import test_signaling as signaling_tests
 from tests.consultations.test_signaling import (
     CLOSED_INVALID,
@@ -29,7 +34,11 @@ from tests.consultations.test_signaling import (
 )
 from tests.factories import user_create
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# The refusals per address are counted in the cache: each test starts with none.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_limits"),
+]
 
 no_ice_servers = signaling_tests.no_ice_servers  # the signaling tests' fixture
 ADDRESS = "192.0.2.44"
@@ -41,6 +50,14 @@ def refusals(booking_id: int) -> list[AuditRecord]:
             action=AuditAction.ACCESS_DENIED, target_id=str(booking_id)
         ).order_by("sequence")
     )
+
+
+def summaries_written() -> list[AuditRecord]:
+    """Run the summaries the refusals scheduled (as the django-q2 cluster would
+    after their minute) and return the records they wrote."""
+    for scheduled in Schedule.objects.filter(func=SUMMARY_TASK):
+        socket_refusals_summarise(*ast.literal_eval(scheduled.args))
+    return list(AuditRecord.objects.filter(action=AuditAction.SOCKET_REFUSALS))
 
 
 def protocol_closes(booking_id: int) -> list[AuditRecord]:
@@ -70,19 +87,16 @@ def refused_from_address(booking_id: int, cookie: bytes | None) -> dict:
 
 
 class RefusedSocketAuditTests:
-    def test_a_signed_out_socket_is_recorded_without_a_person(self):
+    def test_a_signed_out_socket_is_only_counted_for_its_address(self):
         room = room_create()
         assert refused_from_address(room.id, None) == CLOSED_NOT_ALLOWED
-        (record,) = refusals(room.id)
-        assert record.actor_id is None
-        assert record.actor_pseudonym == ""
-        assert record.target_type == "consultations.booking"
-        assert record.ip_address == ADDRESS
-        assert record.detail == {
-            "path": f"/ws/consultations/{room.id}/",
-            "close_code": 4403,
-            "reason": "signed_out",
-        }
+        assert refusals(room.id) == []
+        (summary,) = summaries_written()
+        assert summary.actor_id is None
+        assert summary.actor_pseudonym == ""
+        assert summary.ip_address == ADDRESS
+        assert summary.detail["count"] == 1
+        assert summary.detail["signed_out"] == 1
         assert audit_chain_verify().ok
 
     def test_a_stranger_is_recorded_by_id(self):
@@ -132,11 +146,15 @@ class RefusedSocketAuditTests:
         assert record.actor_id == room.booking.specialist.user_id
         assert record.detail["reason"] == "not_open"
 
-    def test_each_refused_socket_is_one_record(self):
+    def test_each_refused_socket_of_a_person_is_one_record(self):
         room = room_create()
+        stranger = session_cookie(user_create(roles=()))
         for _ in range(3):
-            refused_from_address(room.id, None)
+            refused_from_address(room.id, stranger)
         assert len(refusals(room.id)) == 3
+        (summary,) = summaries_written()
+        assert summary.detail["count"] == 3
+        assert summary.detail["not_participant"] == 3
 
     def test_an_admitted_socket_records_no_refusal(self):
         room = room_create()

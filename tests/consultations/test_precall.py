@@ -8,6 +8,7 @@ close itself; bad offers and bad results are refused without storing anything.
 import asyncio
 import contextlib
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -19,12 +20,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations import precall
-from consultations.models import Booking, SpecialistProfile, Topic
+from consultations.models import (
+    Booking,
+    BookingStatus,
+    ConsentRecord,
+    SpecialistProfile,
+    Topic,
+)
+from consultations.views import precall as precall_views
+from tests.consultations.test_signaling import consent_give
 from tests.factories import user_create
 from tests.support.i18n import uz
 from tests.support.rtc import SyntheticVideoTrack, ToneTrack, loopback_host_candidates
 
-pytestmark = pytest.mark.django_db
+# Checks per person are counted in the cache: each test starts with none.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_limits")]
 
 GOOD = {"rtt_ms": 80, "loss_percent": 0.5, "relay": False, "connected": True}
 TIMEOUT = 20
@@ -46,13 +56,22 @@ def booking():
         bio="Listens first.",
     )
     starts_at = timezone.now() + timedelta(hours=1)
+    client = user_create()
+    consent_give(client)
     return Booking.objects.create(
-        client=user_create(),
+        client=client,
         specialist=specialist,
         topic=Topic.GRIEF,
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=45),
     )
+
+
+def booking_move(booking, *, starts_in: timedelta) -> Booking:
+    booking.starts_at = timezone.now() + starts_in
+    booking.ends_at = booking.starts_at + timedelta(minutes=45)
+    booking.save(update_fields=["starts_at", "ends_at"])
+    return booking
 
 
 def urls(booking) -> dict:
@@ -160,6 +179,8 @@ class PrecallPageTests:
     def test_page_carries_this_persons_turn_credentials(
         self, client, booking, settings
     ):
+        # From 30 minutes before the start: the call opens within 15 minutes.
+        booking_move(booking, starts_in=timedelta(minutes=29))
         settings.STUN_URLS = ["stun:turn.example:3478"]
         settings.TURN_URLS = ["turn:turn.example:3478?transport=udp"]
         settings.TURN_SECRET = "s3cret"  # noqa: S105
@@ -412,13 +433,14 @@ class PrecallOfferTests:
         assert response.status_code == 404
         assert precall.peers_running() == 0
 
-    def test_full_server_says_so_with_503(self, client, booking, monkeypatch):
-        monkeypatch.setattr(precall, "MAX_PEERS", 0)
+    def test_full_server_says_so_with_503(self, client, booking, settings):
+        settings.PRECALL_MAX_PEERS = 0
         client.force_login(booking.client)
         response = post_json(client, urls(booking)["offer"], {"sdp": real_offer_sdp()})
         assert response.status_code == 503
+        assert response["Retry-After"] == "60"
         assert response.json()["error"] == uz(
-            "Too many people are checking their connection. Please try again soon."
+            "The check is busy. Please try again in a minute."
         )
 
     def test_view_answers_and_the_echo_peer_works(self, booking):
@@ -452,6 +474,132 @@ class PrecallOfferTests:
 
 
 # --- The echo peer itself -----------------------------------------------------------
+
+
+class PrecallRightsTests:
+    """The check only for a talk that will happen, and with the client's consent."""
+
+    @pytest.fixture
+    def cancelled(self, booking):
+        booking.status = BookingStatus.CANCELLED
+        booking.save(update_fields=["status"])
+        return booking
+
+    def test_a_cancelled_booking_has_no_check_and_no_relay_credential(
+        self, client, cancelled, settings
+    ):
+        settings.TURN_URLS = ["turn:turn.example:3478?transport=udp"]
+        settings.TURN_SECRET = "s3cret"  # noqa: S105
+        booking_move(cancelled, starts_in=timedelta(minutes=5))
+        client.force_login(cancelled.client)
+        response = client.get(urls(cancelled)["page"])
+        assert response.status_code == 403
+        assert "precall-ice-servers" not in response.content.decode()
+        assert "turn:turn.example" not in response.content.decode()
+
+    def test_a_cancelled_booking_refuses_the_offer(self, client, cancelled):
+        client.force_login(cancelled.client)
+        response = post_json(client, urls(cancelled)["offer"], {"sdp": "v=0"})
+        assert response.status_code == 403
+        assert response.json()["error"] == uz("This talk was cancelled or is over.")
+        assert precall.peers_running() == 0
+
+    def test_a_cancelled_booking_stores_no_result(self, client, cancelled):
+        client.force_login(cancelled.client)
+        response = post_json(client, urls(cancelled)["result"], GOOD)
+        assert response.status_code == 403
+        assert nothing_stored(cancelled)
+
+    def test_a_talk_long_over_has_no_check(self, client, booking):
+        booking_move(booking, starts_in=timedelta(hours=-3))
+        client.force_login(booking.specialist.user)
+        assert client.get(urls(booking)["page"]).status_code == 403
+
+    def test_a_client_without_consent_is_asked_for_it(self, client, booking):
+        ConsentRecord.objects.filter(user=booking.client).update(
+            withdrawn_at=timezone.now()
+        )
+        client.force_login(booking.client)
+        page = client.get(urls(booking)["page"])
+        assert page.status_code == 403
+        assert (
+            uz(
+                "Before the first talk, please read and accept the terms for online "
+                "consultations."
+            )
+            in page.content.decode()
+        )
+        offer = post_json(client, urls(booking)["offer"], {"sdp": "v=0"})
+        assert offer.status_code == 403
+        assert offer.json()["error"] == uz(
+            "Before the check, please read and accept the terms for online "
+            "consultations."
+        )
+
+    def test_the_specialist_needs_no_consent(self, client, booking):
+        ConsentRecord.objects.filter(user=booking.client).delete()
+        client.force_login(booking.specialist.user)
+        assert client.get(urls(booking)["page"]).status_code == 200
+
+
+class PrecallLimitTests:
+    """3 checks per person in 10 minutes (cache); busy when the peers are in use."""
+
+    @pytest.fixture(autouse=True)
+    def answered(self, monkeypatch):
+        """No aiortc peer: the view's limits are what is tested."""
+        started = []
+
+        async def answer(*, offer_sdp, ice_servers):
+            started.append(offer_sdp)
+            return "v=0 answer"
+
+        monkeypatch.setattr(precall_views, "precall_answer", answer)
+        return started
+
+    def offer(self, client, booking):
+        return post_json(client, urls(booking)["offer"], {"sdp": real_offer_sdp()})
+
+    def test_a_fourth_check_in_ten_minutes_is_refused(self, client, booking, answered):
+        client.force_login(booking.client)
+        assert [self.offer(client, booking).status_code for _ in range(3)] == [200] * 3
+        refused = self.offer(client, booking)
+        assert refused.status_code == 429
+        assert refused["Retry-After"] == "600"
+        assert refused.json()["error"] == uz(
+            "You have checked %(count)d times in the last %(minutes)d minutes. "
+            "Please wait a few minutes, then try again."
+        ) % {"count": 3, "minutes": 10}
+        assert len(answered) == 3
+
+    def test_the_limit_is_per_person(self, client, booking):
+        client.force_login(booking.client)
+        for _ in range(3):
+            self.offer(client, booking)
+        client.force_login(booking.specialist.user)
+        assert self.offer(client, booking).status_code == 200
+
+    def test_the_window_ends(self, client, booking, settings):
+        settings.PRECALL_CHECKS_WINDOW_SECONDS = 1
+        client.force_login(booking.client)
+        for _ in range(3):
+            self.offer(client, booking)
+        assert self.offer(client, booking).status_code == 429
+        time.sleep(1.2)
+        assert self.offer(client, booking).status_code == 200
+
+    def test_a_busy_server_does_not_use_up_a_check(self, client, booking, settings):
+        client.force_login(booking.client)
+        settings.PRECALL_MAX_PEERS = 0
+        assert [self.offer(client, booking).status_code for _ in range(4)] == [503] * 4
+        settings.PRECALL_MAX_PEERS = 20
+        assert [self.offer(client, booking).status_code for _ in range(3)] == [200] * 3
+
+    def test_a_bad_offer_does_not_use_up_a_check(self, client, booking):
+        client.force_login(booking.client)
+        for _ in range(4):
+            post_json(client, urls(booking)["offer"], {"sdp": "not sdp"})
+        assert self.offer(client, booking).status_code == 200
 
 
 class PrecallAnswerTests:
@@ -532,8 +680,8 @@ class PrecallAnswerTests:
 
         assert asyncio.run(scenario()) == (1, 0)
 
-    def test_too_many_peers_are_refused(self, monkeypatch):
-        monkeypatch.setattr(precall, "MAX_PEERS", 1)
+    def test_too_many_peers_are_refused(self, settings):
+        settings.PRECALL_MAX_PEERS = 1
 
         async def scenario():
             first, _ = await browser_offer()

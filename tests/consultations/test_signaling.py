@@ -37,6 +37,9 @@ CANDIDATE = "candidate:1 1 udp 2122260223 192.0.2.1 54321 typ host"
 CLOSED_NOT_ALLOWED = {"type": "websocket.close", "code": 4403}
 CLOSED_INVALID = {"type": "websocket.close", "code": 4400}
 CLOSED_NORMAL = {"type": "websocket.close", "code": 1000}
+# A participant is told why (call_rights.py); a stranger only ever gets 4403.
+CLOSED_TIME_OVER = {"type": "websocket.close", "code": 4408}
+CLOSED_CANCELLED = {"type": "websocket.close", "code": 4410}
 
 
 @pytest.fixture(autouse=True)
@@ -534,19 +537,19 @@ class ConsultationAccessTests:
         room = room_create(starts_in=timedelta(minutes=-60))
         for cookie in (room.client_cookie, room.specialist_cookie):
             first, _ = self.refused_alone(room, cookie)
-            assert first == CLOSED_NOT_ALLOWED
+            assert first == CLOSED_TIME_OVER
 
     def test_a_cancelled_booking(self):
         room = room_create(status=BookingStatus.CANCELLED)
         for cookie in (room.client_cookie, room.specialist_cookie):
             first, _ = self.refused_alone(room, cookie)
-            assert first == CLOSED_NOT_ALLOWED
+            assert first == CLOSED_CANCELLED
 
     def test_a_completed_booking(self):
         room = room_create()
         services.booking_end(booking_id=room.id)
         first, _ = self.refused_alone(room, room.client_cookie)
-        assert first == CLOSED_NOT_ALLOWED
+        assert first == CLOSED_TIME_OVER
 
     def test_a_booking_that_does_not_exist(self):
         room = room_create()

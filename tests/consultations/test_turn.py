@@ -7,16 +7,21 @@ import hashlib
 import hmac
 import importlib.util
 from datetime import UTC, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 
 from cms.settings import base as base_settings
+from consultations.models import Booking, BookingStatus
 from consultations.turn import ice_servers_for, turn_credentials
 
 SECRET = "north-wind-over-nukus"
 ENDS_AT = datetime(2026, 3, 2, 10, 45, tzinfo=UTC)
-BOOKING = SimpleNamespace(ends_at=ENDS_AT)
+# A confirmed 45-minute booking, never saved: the credential needs no database.
+BOOKING = Booking(
+    starts_at=ENDS_AT - timedelta(minutes=45),
+    ends_at=ENDS_AT,
+    status=BookingStatus.CONFIRMED,
+)
 DURING = ENDS_AT - timedelta(minutes=20)
 
 
@@ -126,6 +131,78 @@ class IceServersTests:
     def test_the_secret_is_not_in_the_answer(self, configured):
         servers = ice_servers_for(user_id=5, booking=BOOKING, now=DURING)
         assert SECRET not in repr(servers)
+
+
+def expiry_of(servers: list[dict]) -> datetime | None:
+    """The TURN entry's expiry, or None when there is no TURN entry."""
+    turn = [server for server in servers if "username" in server]
+    if not turn:
+        return None
+    return datetime.fromtimestamp(int(turn[0]["username"].split(":")[0]), tz=UTC)
+
+
+class TurnRightTests:
+    """TURN only around an active booking's call, and for 2 hours at most."""
+
+    def test_a_cancelled_booking_gets_no_turn(self, configured):
+        cancelled = Booking(
+            starts_at=BOOKING.starts_at,
+            ends_at=ENDS_AT,
+            status=BookingStatus.CANCELLED,
+        )
+        assert (
+            expiry_of(ice_servers_for(user_id=5, booking=cancelled, now=DURING)) is None
+        )
+
+    def test_an_anonymised_booking_gets_no_turn(self, configured):
+        anonymised = Booking(
+            starts_at=BOOKING.starts_at,
+            ends_at=ENDS_AT,
+            status=BookingStatus.CONFIRMED,
+            anonymised_at=DURING,
+        )
+        assert (
+            expiry_of(ice_servers_for(user_id=5, booking=anonymised, now=DURING))
+            is None
+        )
+
+    def test_a_far_future_booking_gets_no_turn(self, configured):
+        a_year_before = BOOKING.starts_at - timedelta(days=365)
+        servers = ice_servers_for(user_id=5, booking=BOOKING, now=a_year_before)
+        assert servers == [{"urls": ["stun:stun.komak.test:3478"]}]
+
+    def test_from_30_minutes_before_the_start(self, configured):
+        """The call opens 15 minutes before the start; TURN comes 15 before that."""
+        start = BOOKING.starts_at
+        early = ice_servers_for(
+            user_id=5, booking=BOOKING, now=start - timedelta(minutes=31)
+        )
+        in_time = ice_servers_for(
+            user_id=5, booking=BOOKING, now=start - timedelta(minutes=30)
+        )
+        assert expiry_of(early) is None
+        assert expiry_of(in_time) is not None
+
+    def test_a_credential_lives_two_hours_at_most(self, configured):
+        long_talk = Booking(
+            starts_at=ENDS_AT - timedelta(hours=3),
+            ends_at=ENDS_AT,
+            status=BookingStatus.CONFIRMED,
+        )
+        now = long_talk.starts_at
+        servers = ice_servers_for(user_id=5, booking=long_talk, now=now)
+        assert expiry_of(servers) == now + timedelta(hours=2)
+
+    def test_the_time_to_live_is_a_setting(self, configured):
+        configured.TURN_CREDENTIAL_TTL_SECONDS = 600
+        now = BOOKING.starts_at
+        servers = ice_servers_for(user_id=5, booking=BOOKING, now=now)
+        assert expiry_of(servers) == now + timedelta(minutes=10)
+
+    def test_never_past_the_end_of_the_grace(self, configured):
+        now = ENDS_AT + timedelta(minutes=20)
+        servers = ice_servers_for(user_id=5, booking=BOOKING, now=now)
+        assert expiry_of(servers) == ENDS_AT + timedelta(minutes=30)
 
 
 def fresh_base_settings():
