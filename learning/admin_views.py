@@ -22,8 +22,9 @@ from wagtail.admin.views.reports import ReportView
 
 from accounts.regions import Region
 from audit.models import AuditAction
+from cms.uploads import upload_limits
 
-from .cohort_import import CohortImportError, cohort_import_csv
+from .cohort_import import CohortImportError, cohort_import_csv, cohort_import_limit
 from .models import Certificate, Enrolment
 from .program_selectors import (
     certificate_staff_read_record,
@@ -53,6 +54,14 @@ def _require(request, permission: str) -> None:
 # Cohort members -----------------------------------------------------------------
 
 
+def _cohort_upload_limit(field_name: str) -> int | None:
+    # Past the limit the file stops being written; the import then refuses it.
+    return (
+        cohort_import_limit("COHORT_IMPORT_MAX_BYTES") if field_name == "file" else None
+    )
+
+
+@upload_limits(_cohort_upload_limit)
 def cohort_members(request, cohort_id: int):
     """The cohort's members; add one person, or import a CSV file (all or nothing).
 
@@ -90,7 +99,11 @@ def cohort_members(request, cohort_id: int):
                 try:
                     created = cohort_import_csv(
                         cohort=cohort,
-                        data=upload.read(),
+                        # One byte past the limit is enough to refuse the file.
+                        data=upload.read(
+                            cohort_import_limit("COHORT_IMPORT_MAX_BYTES") + 1
+                        ),
+                        size=upload.size,
                         by=request.user,
                         request=request,
                     )

@@ -37,8 +37,9 @@ class LessonVideo(index.Indexed, ClusterableModel):
         upload_to="videos/sources/%Y/%m/",
         validators=[video_file_validate],
         help_text=_(
-            "An MP4, WebM or MOV file with picture and sound, at most 20 minutes. "
-            "Koʻmak prepares smaller copies for slow internet by itself."
+            "An MP4, WebM or MOV file with picture and sound: at most one hour, "
+            "2 GB and Full HD (1920 × 1080, or 1080 × 1920 upright). Koʻmak "
+            "prepares smaller copies for slow internet by itself."
         ),
     )
     status = models.CharField(

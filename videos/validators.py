@@ -1,6 +1,10 @@
-"""Field validators that run in the admin's forms before an upload is stored."""
+"""Field validators that run in the admin's forms before an upload is stored.
+
+An upload past its size limit arrives as `cms.uploads.OversizedUpload` (no bytes, its
+real size): the size check comes first and refuses it."""
 
 from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from .conf import video_setting
@@ -35,18 +39,20 @@ def caption_file_validate(value) -> None:
     if not _is_new_upload(value):
         return
     upload = value.file
-    if upload.size > video_setting("VIDEO_MAX_CAPTION_BYTES"):
+    max_bytes = video_setting("VIDEO_MAX_CAPTION_BYTES")
+    if upload.size > max_bytes:
         raise ValidationError(
             _(
-                "The captions file is too large: captions are plain text of a few "
-                "kilobytes."
-            ),
+                "The captions file is too large (%(size)s). A captions file may be "
+                "at most %(limit)s: captions are plain text."
+            )
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(max_bytes)},
             code="captions_refused",
         )
     upload.seek(0)
     data = upload.read()
     upload.seek(0)
     try:
-        webvtt_parse(data)
+        webvtt_parse(data, max_cues=video_setting("VIDEO_MAX_CAPTION_CUES"))
     except WebVttError as error:
         raise ValidationError(error.message, code="captions_refused") from error

@@ -1,6 +1,8 @@
 """The admin's "Lesson videos": upload, status, retry, and the chooser that the
 lesson's video block uses (a Wagtail snippet viewset)."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
@@ -14,8 +16,24 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from cms.uploads import upload_limits
+
+from .conf import video_setting
 from .models import LessonVideo, VideoStatus
 from .services import video_transcode_request, video_transcode_retry
+
+# The captions' inline forms are named captions-0-file, captions-1-file, ...
+CAPTION_FIELD = re.compile(r"captions-\d+-file")
+
+
+def video_upload_limit(field_name: str) -> int | None:
+    """The most bytes an upload of the video form may have, field by field: past it
+    the file stops being written and the form refuses it (cms/uploads.py)."""
+    if field_name == "source":
+        return video_setting("VIDEO_MAX_UPLOAD_BYTES")
+    if CAPTION_FIELD.fullmatch(field_name):
+        return video_setting("VIDEO_MAX_CAPTION_BYTES")
+    return None
 
 
 class LessonVideoViewSet(SnippetViewSet):
@@ -28,6 +46,14 @@ class LessonVideoViewSet(SnippetViewSet):
     list_filter = ["status"]
     search_fields = ["title"]
     copy_view_enabled = False
+
+    @property
+    def add_view(self):
+        return upload_limits(video_upload_limit)(super().add_view)
+
+    @property
+    def edit_view(self):
+        return upload_limits(video_upload_limit)(super().edit_view)
 
     def retry_view(self, request, pk):
         """Queue a failed video again (a POST; a GET asks to confirm)."""

@@ -32,8 +32,11 @@ def _seconds(hours, minutes, seconds, millis) -> float:
     return whole + int(millis) / 1000
 
 
-def webvtt_parse(data: bytes | str) -> list[Cue]:
-    """The cues of a WebVTT file, or WebVttError saying what is wrong and where."""
+def webvtt_parse(data: bytes | str, *, max_cues: int | None = None) -> list[Cue]:
+    """The cues of a WebVTT file, or WebVttError saying what is wrong and where.
+
+    With `max_cues`, a file with more cues is refused as soon as one too many is
+    found (an upload's limit; the work stops there)."""
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8")
@@ -102,6 +105,15 @@ def webvtt_parse(data: bytes | str) -> list[Cue]:
         if not words:
             raise WebVttError(
                 _("Line %(line)s: this cue has no words.") % {"line": timing_line}
+            )
+        if max_cues is not None and len(cues) >= max_cues:
+            raise WebVttError(
+                _(
+                    "The captions file has too many cues (pieces of text with their "
+                    "times): at most %(limit)s are allowed. Join short cues, or split "
+                    "the video into parts."
+                )
+                % {"limit": max_cues}
             )
         cues.append(Cue(start=start, end=end, text=words))
     if not cues:
