@@ -230,7 +230,9 @@ def comfort(request):
     """Larger text and high contrast, for anyone, before or after signing in."""
     current = comfort_for_request(request)
     next_url = request.POST.get("next") or request.GET.get("next") or ""
-    if not url_has_allowed_host_and_scheme(
+    # Only a path on this site: `redirect()` takes any other text ("0", "x") for the
+    # name of a view and fails with a 500 when there is none.
+    if not next_url.startswith("/") or not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         next_url = ""

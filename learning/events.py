@@ -91,7 +91,12 @@ def _int(value, *, index: int, field: str, low: int, high: int) -> int:
 
 
 def _moment(value, *, index: int) -> datetime.datetime:
-    moment = parse_datetime(value) if isinstance(value, str) else None
+    try:
+        moment = parse_datetime(value) if isinstance(value, str) else None
+    except ValueError:
+        # Written right but impossible (month 13, an offset of 99 hours): Django
+        # raises rather than returning None.
+        moment = None
     if moment is None or timezone.is_naive(moment):
         raise EventError(
             _("The time must be written like 2026-05-01T10:30:00Z."),

@@ -45,7 +45,9 @@ def progress_record(request):
         return _error(_("The request is too large."), status=413)
     try:
         payload = json.loads(request.body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (ValueError, RecursionError):
+        # ValueError: not JSON, not UTF-8, or a number longer than Python turns into
+        # an int (4,300 digits); RecursionError: nested deeper than the parser goes.
         return _error(_("The request is not valid JSON."))
     try:
         events = events_parse(payload)
