@@ -53,8 +53,14 @@ EXPORT_RELATIONS: dict[tuple[str, str], str] = {
     ("consultations.booking", "client"): ABOUT_YOU,
     ("consultations.consentrecord", "user"): ABOUT_YOU,
     ("consultations.specialistprofile", "user"): ABOUT_YOU,
+    ("wellbeing.checkin", "client"): ABOUT_YOU,  # their WHO-5 answers
+    ("urgent.urgentrequest", "client"): ABOUT_YOU,  # when they asked for help
+    ("learning.lessonhelp", "learner"): ABOUT_YOU,  # who helped them, with what
+    ("urgent.dutyshift", "specialist"): ABOUT_YOU,  # their own duty hours
     ("learning.certificate", "revoked_by"): ABOUT_OTHERS,
     ("consultations.sessionnote", "author"): ABOUT_OTHERS,  # health data on clients
+    ("urgent.urgentrequest", "taken_by"): ABOUT_OTHERS,  # names clients in need
+    ("learning.lessonhelp", "helper"): ABOUT_OTHERS,  # names the learners helped
     ("wagtailcore.modellogentry", "user"): ABOUT_OTHERS,  # names the people changed
     ("wagtailadmin.formstate", "user"): ABOUT_OTHERS,  # unsaved admin forms
     ("wagtailcore.pagelogentry", "user"): YOUR_WORK,
@@ -160,3 +166,38 @@ def user_personal_data_json(*, user: User) -> str:
         indent=2,
         sort_keys=True,
     )
+
+
+def sign_in_limit_keys(*, login: str = "", email: str = "") -> list[str]:
+    """The names under which failed sign-ins typed as `login` (or with `email`) are
+    counted (`AccountAdapter.pre_authenticate`): one per account that the sign-in
+    backends could match, so every spelling of a person's number, and their
+    username, share one count. Text that matches no account is counted under its
+    canonical phone form, or else its case-folded self, so that a number without an
+    account locks exactly like one with an account (nothing tells them apart)."""
+    from django.core.exceptions import ValidationError
+    from django.db.models import Q
+
+    from .phone import normalize_phone
+
+    login = (login or "").strip()
+    email = (email or "").strip()
+    phone = None
+    if login:
+        try:
+            phone = normalize_phone(login)
+        except ValidationError:
+            phone = None
+    matches = Q(pk__in=[])
+    if login:
+        matches |= Q(username__iexact=login)
+    if phone:
+        matches |= Q(phone_number=phone)
+    if email:
+        matches |= Q(email__iexact=email)
+    accounts = sorted(User.objects.filter(matches).values_list("pk", flat=True))
+    if accounts:
+        return [f"account:{pk}" for pk in accounts]
+    if phone:
+        return [f"phone:{phone}"]
+    return [f"login:{(login or email).casefold()}"]

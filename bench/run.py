@@ -17,6 +17,7 @@ BENCHMARKS = [
     "bench.rtc_connect",
     "bench.signaling_relay",
     "bench.page_cache",
+    "bench.analytics_dashboard",
     "bench.video",
     "bench.ws_capacity",
     "bench.nginx_page_cache",

@@ -15,6 +15,7 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from accounts.middleware import StaffWebSocketMiddleware  # noqa: E402
 from consultations.routing import websocket_urlpatterns  # noqa: E402
+from urgent.routing import websocket_urlpatterns as urgent_sockets  # noqa: E402
 
 from .proxy import TrustedProxyMiddleware  # noqa: E402
 
@@ -25,7 +26,9 @@ application = TrustedProxyMiddleware(
             "http": django_asgi_app,
             "websocket": AllowedHostsOriginValidator(
                 AuthMiddlewareStack(
-                    StaffWebSocketMiddleware(URLRouter(websocket_urlpatterns))
+                    StaffWebSocketMiddleware(
+                        URLRouter(websocket_urlpatterns + urgent_sockets)
+                    )
                 )
             ),
         }

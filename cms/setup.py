@@ -23,6 +23,7 @@ from wagtail.models import (
 )
 
 from accounts.roles import ALL_ROLES, COORDINATOR, TRAINER
+from analytics.permissions import analytics_permissions_ensure
 from learning.permissions import training_permissions_ensure
 
 # Content languages other than Uzbek, each synchronised from Uzbek by wagtail-localize:
@@ -72,6 +73,11 @@ def roles_ensure() -> dict[str, Group]:
             groups[COORDINATOR].permissions.add(
                 _permission("consultations", f"{action}_{model}")
             )
+    # Coordinators keep the duty rota of urgent help (urgent/).
+    for action in ("add", "change", "delete", "view"):
+        groups[COORDINATOR].permissions.add(
+            _permission("urgent", f"{action}_dutyshift")
+        )
     # Coordinators search the audit trail (read-only: it has no other permission).
     groups[COORDINATOR].permissions.add(_permission("audit", "view_auditrecord"))
     root_collection = Collection.get_first_root_node()
@@ -87,6 +93,7 @@ def roles_ensure() -> dict[str, Group]:
                     permission=_permission(app_label, codename),
                 )
     training_permissions_ensure(groups)
+    analytics_permissions_ensure(groups)
     return groups
 
 

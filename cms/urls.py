@@ -40,6 +40,8 @@ urlpatterns += i18n_patterns(
     path("learning/", include(learning_urls)),
     path("certificates/", include(learning_urls.certificate_urlpatterns)),
     path("consultations/", include(consultations_urls)),
+    path("urgent/", include("urgent.urls")),
+    path("checkins/", include("wellbeing.urls")),
     path("search/", views.search, name="search"),
     path("", include(wagtail_urls)),
 )

@@ -6,7 +6,7 @@ verification address printed on certificates is short and stays the same.
 
 from django.urls import path
 
-from . import program_views, views
+from . import help_views, program_views, views
 
 urlpatterns = [
     path("progress/", views.progress_record, name="learning_progress_record"),
@@ -39,6 +39,7 @@ urlpatterns = [
     ),
     path("cpd/", program_views.cpd_ledger, name="learning_cpd_ledger"),
     path("cpd/hours.csv", program_views.cpd_ledger_csv, name="learning_cpd_csv"),
+    path("help-given/", help_views.lesson_help, name="learning_lesson_help"),
 ]
 
 certificate_urlpatterns = [

@@ -3,7 +3,8 @@
 - `courses`: course and lesson pages, progress events and their summaries;
 - `programs`: training programs for social workers, cohorts and enrolments;
 - `assessments`: attempts at a course's final assessment;
-- `certificates`: certificates, their revocation and deadline reminders.
+- `certificates`: certificates, their revocation and deadline reminders;
+- `help`: help with a lesson recorded by a social worker.
 """
 
 from .assessments import AssessmentAttempt
@@ -20,6 +21,7 @@ from .courses import (
     PracticeAnswer,
     ProgressEvent,
 )
+from .help import HelpMode, LessonHelp
 from .programs import Cohort, Enrolment, Program, ProgramCourse
 
 __all__ = [
@@ -32,6 +34,8 @@ __all__ = [
     "DeadlineReminder",
     "DirectChildRouteMixin",
     "Enrolment",
+    "HelpMode",
+    "LessonHelp",
     "LessonPage",
     "LessonProgress",
     "LessonVisit",

@@ -127,6 +127,13 @@ HTTP = [
     row("admin/training/reports/certificates/", "/admin/training/reports/certificates/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
     row("admin/training/reports/certificates/", "/admin/training/reports/certificates/?export=csv", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
     row("admin/training/reports/certificates/", "/admin/training/reports/certificates/?export=xlsx", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    # A social worker records help with a lesson (issue 15): social workers only;
+    # none of these roles is one.
+    row("learning/help-given/", "/uz/learning/help-given/", LOGIN, 403, 403, 403, 403, 403, 403, 403),
+    # The needs analytics (issue 15): coordinators only; Wagtail sends anyone else with
+    # admin access back to the admin's home.
+    row("admin/needs-analytics/", "/admin/needs-analytics/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, AWAY, 200),
+    row("admin/needs-analytics/<slug:key>.csv", "/admin/needs-analytics/no_such_table.csv", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, AWAY, 404),
     row("admin/training/reports/certificates/results/", "/admin/training/reports/certificates/results/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
     row("admin/training/learners/<int:user_id>/", "/admin/training/learners/{member}/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
     row("admin/training/learners/<int:user_id>/", "/admin/training/learners/{outsider}/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 404, 200),
@@ -229,6 +236,14 @@ HTTP = [
     row("consultations/<int:booking_id>/check/offer/", "/uz/consultations/{booking}/check/offer/", 405, 405, 405, 405, 405, 405, 405, 405),
     row("consultations/<int:booking_id>/check/result/", "/uz/consultations/{booking}/check/result/", 405, 405, 405, 405, 405, 405, 405, 405),
     row("consultations/<int:booking_id>/call/", "/uz/consultations/{booking}/call/", LOGIN, 404, 200, 404, 200, 404, 404, 404),
+    # Urgent help: clients ask; on-duty specialists (none in this world) and
+    # coordinators see the requests; everyone else gets 404.
+    row("urgent/help/", "/uz/urgent/help/", LOGIN, 200, 200, 200, 404, 404, 404, 404),
+    row("urgent/help/status/", "/uz/urgent/help/status/", LOGIN, 200, 200, 200, 404, 404, 404, 404),
+    row("urgent/help/close/", "/uz/urgent/help/close/", LOGIN, 405, 405, 405, 405, 405, 405, 405),
+    row("urgent/", "/uz/urgent/", LOGIN, 404, 404, 404, 404, 404, 404, 200),
+    row("urgent/<int:request_id>/take/", "/uz/urgent/1/take/", LOGIN, 405, 405, 405, 405, 405, 405, 405),
+    row("urgent/<int:request_id>/close/", "/uz/urgent/1/close/", LOGIN, 405, 405, 405, 405, 405, 405, 405),
 ]
 
 # route, path, then the same roles: ACCEPT, or the close code right after accepting.

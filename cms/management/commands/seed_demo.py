@@ -19,6 +19,7 @@ from wagtail.images.models import Image
 
 from accounts.mfa import totp_enrol
 from accounts.middleware import staff_needs_two_factors
+from analytics.demo import seed_analytics
 from cms.demo_content import COURSES
 from cms.demo_translation import demo_course_translate
 from cms.demo_users import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS
@@ -28,7 +29,9 @@ from learning.demo import seed_training
 from learning.events import EventIn
 from learning.models import CourseIndexPage, CoursePage, LessonPage
 from learning.services import progress_events_record
+from urgent.demo import demo_duty_ensure
 from videos.demo import demo_video_ensure
+from wellbeing.demo import seed_checkins
 
 COVER_COLOURS = ["#0b5e4a", "#1d4e89", "#7a3e00", "#5b2a86", "#2f5d1e", "#8a1c3b"]
 DEMO_NAMESPACE = uuid.UUID("6f1c9a52-6d0e-4b6a-9a43-3f1d2c9b7e10")
@@ -82,6 +85,13 @@ def _cover_image(title: str, slug: str, colour: str) -> Image:
 class Command(BaseCommand):
     help = "Load demo people, courses and progress (safe to run again)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--analytics",
+            action="store_true",
+            help="Also add the synthetic population of the needs analytics.",
+        )
+
     def handle(self, *args, **options):
         if not getattr(settings, "KOMAK_DEMO_DATA_ALLOWED", False):
             raise CommandError("Demo data is refused by these settings (production).")
@@ -90,6 +100,8 @@ class Command(BaseCommand):
             users = self.seed_users()
             self.seed_second_factors()
             seed_consultations(users)
+            seed_checkins(users)
+            demo_duty_ensure(users["specialist"])
             self.seed_courses()
             self.seed_progress(users["learner"])
             seed_training(users)
@@ -99,6 +111,8 @@ class Command(BaseCommand):
             call_command("sync_locale_trees")
             demo_course_translate(language="ru")
         self.stdout.write(f"Lesson video: {video_note}.")
+        if options["analytics"]:
+            self.stdout.write(seed_analytics())
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
 
     def seed_users(self):

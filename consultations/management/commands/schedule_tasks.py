@@ -33,8 +33,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         schedules_ensure(SCHEDULES, stdout=self.stdout)
-        # Training programs, the audit trail and lesson videos keep their schedules in
-        # their apps.
+        # Training programs, the audit trail, lesson videos, check-ins, urgent help
+        # and needs analytics keep their schedules in their apps.
         call_command("schedule_learning_tasks", stdout=self.stdout)
         call_command("schedule_audit_tasks", stdout=self.stdout)
         call_command("schedule_video_tasks", stdout=self.stdout)
+        call_command("schedule_wellbeing_tasks", stdout=self.stdout)
+        call_command("schedule_urgent_tasks", stdout=self.stdout)
+        call_command("schedule_analytics_tasks", stdout=self.stdout)
