@@ -73,8 +73,7 @@ def call_strings(*, other_name: str) -> dict:
         "inCall": _("You are in the call."),
         "reconnecting": _("Reconnecting…"),
         "serviceLost": _(
-            "The link to the Koʻmak service was lost. Your call goes on; "
-            "reconnecting…"
+            "The link to the Koʻmak service was lost. Your call goes on; reconnecting…"
         ),
         "serviceBack": _("The link to the service is back. You are in the call."),
         "otherLeft": _("The other person left the call."),

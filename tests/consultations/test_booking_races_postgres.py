@@ -14,6 +14,7 @@ import sys
 
 import pytest
 
+from tests.support.i18n import uz
 from tests.support.live import REPO
 from tests.support.services import ScratchPostgresDatabase, require_postgres
 
@@ -294,7 +295,7 @@ class PostgresBookingRaceTests:
         assert len(rounds) == ROUNDS
         for result in rounds:
             assert result["outcomes"] == ["done", "refused:already_changed"], result
-            assert result["messages"] == [ALREADY_CHANGED], result
+            assert result["messages"] == [uz(ALREADY_CHANGED)], result
             assert result["confirmed"] == 1, result
             assert result["old_status"] == "cancelled", result
 
@@ -329,11 +330,11 @@ class PostgresBookingRaceTests:
         for result in rounds:
             # Move: one moves the talk, the other is told in words; one booking.
             assert result["move_statuses"] == [302, 409], result["move_statuses"]
-            assert ALREADY_CHANGED in result["move_refusal"][0]
+            assert uz(ALREADY_CHANGED) in result["move_refusal"][0]
             assert 'role="alert"' in result["move_refusal"][0]
             assert result["after_move"] == [result["new_start"]]
             # Cancel: one cancels, the other is told it already is; one record.
             assert result["cancel_statuses"] == [302, 409], result["cancel_statuses"]
-            assert "This talk is already cancelled." in result["cancel_refusal"][0]
+            assert uz("This talk is already cancelled.") in result["cancel_refusal"][0]
             assert result["cancel_records"] == 1
             assert result["confirmed_at_end"] == 0

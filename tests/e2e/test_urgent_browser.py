@@ -12,6 +12,7 @@ worker's port, so the news can only have crossed through the channel layer.
 import pytest
 
 from cms.demo_users import DEMO_PASSWORD
+from tests.support.i18n import uz
 from tests.support.mfa import browser_complete_totp
 from tests.support.scaleout import ScaleOutStack
 
@@ -60,17 +61,20 @@ class UrgentHelpAcrossWorkersTests:
             # The page a specialist lands on after signing in lists urgent requests.
             panel = dashboard.locator("section.urgent-panel")
             panel.wait_for(timeout=WAIT_MS)
-            assert "Nobody is waiting for help now." in panel.inner_text()
+            assert uz("Nobody is waiting for help now.") in panel.inner_text()
             dashboard.wait_for_selector("[data-urgent-connected=true]", timeout=WAIT_MS)
             mark_page(dashboard)
 
             asking = client_context.new_page()
             sign_in(asking, client_url, "client")
-            asking.click("text=I need help now")
+            asking.get_by_role("link", name=uz("I need help now")).click()
             asking.wait_for_url(client_url + "/uz/urgent/help/")
-            asking.click("button:has-text('Yes, I need help now')")
+            asking.get_by_role("button", name=uz("Yes, I need help now")).click()
             asking.wait_for_url(client_url + "/uz/urgent/help/status/")
-            assert "We have your request" in asking.inner_text("main")
+            assert uz(
+                "We have your request. A specialist will take it in a moment. Please "
+                "keep your phone near you."
+            ) in asking.inner_text("main")
             asking.wait_for_selector("[data-urgent-connected=true]", timeout=WAIT_MS)
             mark_page(asking)
 
@@ -80,18 +84,23 @@ class UrgentHelpAcrossWorkersTests:
             text = request_item.inner_text()
             assert "Dilnoza Karimova" in text
             assert "+998901110004" in text
-            assert "Waiting: 0 min" in text
+            assert uz("Waiting: %(minutes)s min", minutes=0) in text
             assert same_page(dashboard)
 
-            request_item.locator("button:has-text('I take it')").click()
+            request_item.get_by_role("button", name=uz("I take it")).click()
             dashboard.wait_for_load_state()
-            assert "Please call Dilnoza Karimova now" in dashboard.inner_text("main")
+            assert uz(
+                "You have taken it. Please call %(name)s now: %(phone)s.",
+                name="Dilnoza Karimova",
+                phone="+998901110004",
+            ) in dashboard.inner_text("main")
 
             asking.wait_for_selector("[data-urgent-state=taken]", timeout=WAIT_MS)
-            assert (
-                "Aziz Tursunov has your request and will call you now"
-                in asking.inner_text("main")
-            )
+            assert uz(
+                "%(name)s has your request and will call you now. Please keep your "
+                "phone near you.",
+                name="Aziz Tursunov",
+            ) in asking.inner_text("main")
             assert same_page(asking)
         finally:
             specialist_context.close()

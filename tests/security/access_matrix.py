@@ -238,6 +238,10 @@ HTTP = [
     row("consultations/<int:booking_id>/call/", "/uz/consultations/{booking}/call/", LOGIN, 404, 200, 404, 200, 404, 404, 404),
     # Urgent help: clients ask; on-duty specialists (none in this world) and
     # coordinators see the requests; everyone else gets 404.
+    row("checkins/", "/uz/checkins/", LOGIN, 404, 404, 404, 200, 200, 404, 404),
+    row("checkins/a/<str:token>/", "/uz/checkins/a/not-a-token/", 404, 404, 404, 404, 404, 404, 404, 404),
+    row("checkins/session/<int:booking_id>/", "/uz/checkins/session/{booking}/", LOGIN, 404, 404, 404, 200, 404, 404, 404),
+    row("checkins/session/<int:booking_id>/stop/", "/uz/checkins/session/{booking}/stop/", LOGIN, 405, 405, 405, 405, 405, 405, 405),
     row("urgent/help/", "/uz/urgent/help/", LOGIN, 200, 200, 200, 404, 404, 404, 404),
     row("urgent/help/status/", "/uz/urgent/help/status/", LOGIN, 200, 200, 200, 404, 404, 404, 404),
     row("urgent/help/close/", "/uz/urgent/help/close/", LOGIN, 405, 405, 405, 405, 405, 405, 405),
