@@ -4,7 +4,6 @@ chain and checkpoint tests (a record rehashed without the key, a tail cut with t
 head and the database's checkpoints rewound, a changed checkpoint line) pass there as
 they do on SQLite."""
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -77,17 +76,8 @@ class PostgresAuditTests:
     def test_trigger_refuses_changes_and_concurrent_appends_keep_one_chain(self):
         require_postgres()
         with ScratchPostgresDatabase() as database:
-            for args in (["manage.py", "migrate", "--no-input"], ["-c", PROBE]):
-                result = subprocess.run(
-                    [sys.executable, *args],
-                    cwd=REPO,
-                    env=database.environ(),
-                    capture_output=True,
-                    text=True,
-                    timeout=600,
-                )
-                assert result.returncode == 0, result.stderr[-3000:]
-        probe = json.loads(result.stdout.strip().splitlines()[-1])
+            database.migrate()
+            probe = database.run_json(PROBE)
         assert probe["vendor"] == "postgresql"
         for operation in ("update", "delete", "truncate", "checkpoint_update"):
             assert probe[operation] is not None, operation

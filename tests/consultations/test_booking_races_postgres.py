@@ -8,14 +8,9 @@ row and client locks in consultations/services.py, the counts below come out wro
 (both moves go through, a fourth talk is booked, two overlapping talks are held).
 """
 
-import json
-import subprocess
-import sys
-
 import pytest
 
 from tests.support.i18n import uz
-from tests.support.live import REPO
 from tests.support.services import ScratchPostgresDatabase, require_postgres
 
 ROUNDS = 4
@@ -261,26 +256,13 @@ def race_database():
     """One scratch PostgreSQL database for the module, migrated once."""
     require_postgres()
     with ScratchPostgresDatabase() as database:
-        _run(database, "manage.py", "migrate", "--no-input")
+        database.migrate()
         yield database
-
-
-def _run(database: ScratchPostgresDatabase, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, *args],
-        cwd=REPO,
-        env=database.environ(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
 
 
 def scenario(database: ScratchPostgresDatabase, script: str) -> list[dict]:
     code = PRELUDE.format(rounds=ROUNDS) + script
-    return json.loads(_run(database, "-c", code).strip().splitlines()[-1])
+    return database.run_json(code)
 
 
 ALREADY_CHANGED = (

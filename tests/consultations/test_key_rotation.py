@@ -3,9 +3,6 @@ row under a lock, so a note saved while it runs keeps its new text (on the real
 PostgreSQL, with two connections at once); second-factor secrets stored in clear
 are left alone (refused at sign-in) unless the operator asks to encrypt them."""
 
-import json
-import subprocess
-import sys
 from io import StringIO
 from pathlib import Path
 
@@ -108,27 +105,12 @@ print(json.dumps({
 """
 
 
-def run(database: ScratchPostgresDatabase, *args: str) -> dict | None:
-    result = subprocess.run(
-        [sys.executable, *args],
-        cwd=REPO,
-        env=database.environ(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    if args[0] == "-c":
-        return json.loads(result.stdout.strip().splitlines()[-1])
-    return None
-
-
 class RotationRaceTests:
     def test_a_note_saved_during_rotation_keeps_its_new_text(self):
         require_postgres()
         with ScratchPostgresDatabase() as database:
-            run(database, "manage.py", "migrate", "--no-input")
-            outcome = run(database, "-c", RACE)
+            database.migrate()
+            outcome = database.run_json(RACE)
 
         assert outcome["paused"], "the rotation never reached the note"
         assert outcome["error"] is None

@@ -3,9 +3,6 @@ terms that someone has accepted, even in raw SQL; and migration 0003, which encr
 bookings' topics and pre-call results, runs forward over rows written in clear and
 back again."""
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
 from tests.support.services import ScratchPostgresDatabase, require_postgres
@@ -115,27 +112,12 @@ print(json.dumps({"topic": booking.topic, "precall": booking.precall_result}))
 """
 
 
-def run(database: ScratchPostgresDatabase, *args: str) -> dict | None:
-    result = subprocess.run(
-        [sys.executable, *args],
-        cwd=REPO,
-        env=database.environ(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    if args[0] == "-c":
-        return json.loads(result.stdout.strip().splitlines()[-1])
-    return None
-
-
 class PostgresConsultationsTests:
     def test_trigger_locks_accepted_terms_and_migration_runs_both_ways(self):
         require_postgres()
         with ScratchPostgresDatabase() as database:
-            run(database, "manage.py", "migrate", "--no-input")
-            probe = run(database, "-c", "import json\n" + TRIGGER_PROBE)
+            database.migrate()
+            probe = database.run_json("import json\n" + TRIGGER_PROBE)
 
             for operation in ("update", "update_date", "delete"):
                 error_class, message = probe[operation]
@@ -150,8 +132,8 @@ class PostgresConsultationsTests:
             assert precall_result.startswith("gAAAAA")
 
             # Back to before the encryption: the old columns, in clear, no trigger.
-            run(database, "manage.py", "migrate", "consultations", BEFORE)
-            before = run(database, "-c", RAW_PROBE)
+            database.run("manage.py", "migrate", "consultations", BEFORE)
+            before = database.run_json(RAW_PROBE)
             assert before["triggers"] == 0
             assert before["columns"] == [
                 "precall_checked_at",
@@ -164,13 +146,13 @@ class PostgresConsultationsTests:
             assert before["rows"] == [["grief", "None", "2.5", "True", "300", "video"]]
 
             # And forward again: encrypted, readable, locked.
-            run(database, "manage.py", "migrate", "--no-input")
-            after = run(database, "-c", RAW_PROBE)
+            database.migrate()
+            after = database.run_json(RAW_PROBE)
             assert after["triggers"] == 1
             assert after["columns"] == ["precall_checked_at", "precall_result"]
             topic, _checked_at, precall_result = after["rows"][0]
             assert topic.startswith("gAAAAA") and precall_result.startswith("gAAAAA")
-            assert run(database, "-c", READ_PROBE) == {
+            assert database.run_json(READ_PROBE) == {
                 "topic": "grief",
                 "precall": {
                     "rtt_ms": 300,

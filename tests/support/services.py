@@ -2,9 +2,13 @@
 loopback.
 """
 
+import json
 import os
+import subprocess
+import sys
 import uuid
 
+from tests.support.live import REPO
 from tests.support.parts import port_open, require
 
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -45,6 +49,28 @@ class ScratchPostgresDatabase:
             "DATABASE_URL": self.url,
             "DJANGO_SETTINGS_MODULE": "cms.settings.test",
         }
+
+    def run(self, *args: str, timeout: float = 600) -> str:
+        """Run Python with `args` (`manage.py ...`, or `-c <code>`) in the project on
+        this database; fail the test with the end of its stderr if it fails. Its
+        stdout."""
+        result = subprocess.run(
+            [sys.executable, *args],
+            cwd=REPO,
+            env=self.environ(),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout
+
+    def run_json(self, code: str):
+        """Run `code` on this database; the JSON it printed last."""
+        return json.loads(self.run("-c", code).strip().splitlines()[-1])
+
+    def migrate(self) -> None:
+        self.run("manage.py", "migrate", "--no-input")
 
     def _admin(self, sql: str) -> None:
         import psycopg

@@ -9,14 +9,9 @@ child process on a scratch database migrated once; its threads each hold their o
 connection and meet at a `threading.Barrier` before the call.
 """
 
-import json
-import subprocess
-import sys
-
 import pytest
 
 from tests.support.i18n import uz
-from tests.support.live import REPO
 from tests.support.services import ScratchPostgresDatabase, require_postgres
 
 ROUNDS = 5
@@ -148,26 +143,13 @@ def race_database():
     """One scratch PostgreSQL database for the module, migrated once."""
     require_postgres()
     with ScratchPostgresDatabase() as database:
-        _run(database, "manage.py", "migrate", "--no-input")
+        database.migrate()
         yield database
-
-
-def _run(database: ScratchPostgresDatabase, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, *args],
-        cwd=REPO,
-        env=database.environ(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
 
 
 def scenario(database: ScratchPostgresDatabase, script: str) -> list[dict]:
     code = PRELUDE.format(rounds=ROUNDS) + script
-    return json.loads(_run(database, "-c", code).strip().splitlines()[-1])
+    return database.run_json(code)
 
 
 class PostgresUrgentRaceTests:

@@ -9,13 +9,8 @@ check in wellbeing.services.checkin_answer, both posts would be kept, the second
 overwriting the first.
 """
 
-import json
-import subprocess
-import sys
-
 import pytest
 
-from tests.support.live import REPO
 from tests.support.services import ScratchPostgresDatabase, require_postgres
 
 ROUNDS = 4
@@ -101,27 +96,13 @@ print(json.dumps(rounds))
 def race_database():
     require_postgres()
     with ScratchPostgresDatabase() as database:
-        _run(database, "manage.py", "migrate", "--no-input")
+        database.migrate()
         yield database
-
-
-def _run(database: ScratchPostgresDatabase, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, *args],
-        cwd=REPO,
-        env=database.environ(),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
 
 
 class PostgresCheckinRaceTests:
     def test_two_posts_at_once_keep_one_answer(self, race_database):
-        output = _run(race_database, "-c", DOUBLE_TAP.format(rounds=ROUNDS))
-        rounds = json.loads(output.strip().splitlines()[-1])
+        rounds = race_database.run_json(DOUBLE_TAP.format(rounds=ROUNDS))
         assert len(rounds) == ROUNDS
         for result in rounds:
             assert result["statuses"] == [302, 409], result
