@@ -22,6 +22,7 @@ from cms.uploads import LimitedUploadHandler, OversizedUpload, upload_limits
 from tests.factories import user_create
 from tests.support.i18n import uz
 from tests.videos.limit_media import clip_write, duration_header_falsify
+from tests.videos.test_uploads import form_data
 from videos.models import LessonVideo, VideoCaption, VideoStatus
 from videos.probe import ProbeError, media_probe
 from videos.services import video_transcode
@@ -92,24 +93,6 @@ def probe(path: Path):
 
 def upload(path: Path) -> SimpleUploadedFile:
     return SimpleUploadedFile(path.name, path.read_bytes(), "video/mp4")
-
-
-def form_data(source, captions=()):
-    data = {
-        "title": "Chegaralar",
-        "source": source,
-        "captions-TOTAL_FORMS": str(len(captions)),
-        "captions-INITIAL_FORMS": "0",
-        "captions-MIN_NUM_FORMS": "0",
-        "captions-MAX_NUM_FORMS": "1000",
-    }
-    for index, (language, caption) in enumerate(captions):
-        data[f"captions-{index}-language"] = language
-        data[f"captions-{index}-file"] = caption
-        data[f"captions-{index}-ORDER"] = str(index + 1)
-        data[f"captions-{index}-id"] = ""
-        data[f"captions-{index}-DELETE"] = ""
-    return data
 
 
 def stored_files(media_root) -> list[Path]:
