@@ -78,3 +78,15 @@ def sms_log(caplog):
     """The logging SMS backend's messages, as the tests read codes from them."""
     caplog.set_level("INFO", logger="komak.sms")
     return caplog
+
+
+@pytest.fixture(scope="module")
+def migrated_postgres():
+    """One scratch PostgreSQL database for a module, migrated once; the module's
+    scenarios run on it in child processes (`run_json`)."""
+    from tests.support.services import ScratchPostgresDatabase, require_postgres
+
+    require_postgres()
+    with ScratchPostgresDatabase() as database:
+        database.migrate()
+        yield database

@@ -8,10 +8,8 @@ row and client locks in consultations/services.py, the counts below come out wro
 (both moves go through, a fourth talk is booked, two overlapping talks are held).
 """
 
-import pytest
-
 from tests.support.i18n import uz
-from tests.support.services import ScratchPostgresDatabase, require_postgres
+from tests.support.services import ScratchPostgresDatabase
 
 ROUNDS = 4
 
@@ -251,15 +249,6 @@ print(json.dumps(rounds))
 """
 
 
-@pytest.fixture(scope="module")
-def race_database():
-    """One scratch PostgreSQL database for the module, migrated once."""
-    require_postgres()
-    with ScratchPostgresDatabase() as database:
-        database.migrate()
-        yield database
-
-
 def scenario(database: ScratchPostgresDatabase, script: str) -> list[dict]:
     code = PRELUDE.format(rounds=ROUNDS) + script
     return database.run_json(code)
@@ -272,8 +261,8 @@ ALREADY_CHANGED = (
 
 
 class PostgresBookingRaceTests:
-    def test_two_threads_moving_one_talk_give_one_new_booking(self, race_database):
-        rounds = scenario(race_database, RESCHEDULE_RACE)
+    def test_two_threads_moving_one_talk_give_one_new_booking(self, migrated_postgres):
+        rounds = scenario(migrated_postgres, RESCHEDULE_RACE)
         assert len(rounds) == ROUNDS
         for result in rounds:
             assert result["outcomes"] == ["done", "refused:already_changed"], result
@@ -282,32 +271,32 @@ class PostgresBookingRaceTests:
             assert result["old_status"] == "cancelled", result
 
     def test_one_client_booking_two_specialists_one_short_of_the_cap(
-        self, race_database
+        self, migrated_postgres
     ):
-        rounds = scenario(race_database, CAP_RACE)
+        rounds = scenario(migrated_postgres, CAP_RACE)
         assert len(rounds) == ROUNDS
         for result in rounds:
             assert result["outcomes"] == ["done", "refused:cap"], result
             assert result["confirmed"] == 3, result
 
     def test_one_client_cannot_take_two_specialists_at_the_same_time(
-        self, race_database
+        self, migrated_postgres
     ):
-        rounds = scenario(race_database, OVERLAP_RACE)
+        rounds = scenario(migrated_postgres, OVERLAP_RACE)
         assert len(rounds) == ROUNDS
         for result in rounds:
             assert result["outcomes"] == ["done", "refused:conflict"], result
             assert result["confirmed"] == 1, result
 
-    def test_three_clients_one_slot_give_one_booking(self, race_database):
-        rounds = scenario(race_database, SLOT_RACE)
+    def test_three_clients_one_slot_give_one_booking(self, migrated_postgres):
+        rounds = scenario(migrated_postgres, SLOT_RACE)
         assert len(rounds) == ROUNDS
         for result in rounds:
             assert result["outcomes"] == ["done", "refused", "refused"], result
             assert result["at_that_time"] == 1, result
 
-    def test_double_taps_through_the_pages(self, race_database):
-        rounds = scenario(race_database, DOUBLE_TAP_PAGES)
+    def test_double_taps_through_the_pages(self, migrated_postgres):
+        rounds = scenario(migrated_postgres, DOUBLE_TAP_PAGES)
         assert len(rounds) == ROUNDS
         for result in rounds:
             # Move: one moves the talk, the other is told in words; one booking.

@@ -9,10 +9,8 @@ child process on a scratch database migrated once; its threads each hold their o
 connection and meet at a `threading.Barrier` before the call.
 """
 
-import pytest
-
 from tests.support.i18n import uz
-from tests.support.services import ScratchPostgresDatabase, require_postgres
+from tests.support.services import ScratchPostgresDatabase
 
 ROUNDS = 5
 
@@ -138,23 +136,16 @@ print(json.dumps(rounds))
 """
 
 
-@pytest.fixture(scope="module")
-def race_database():
-    """One scratch PostgreSQL database for the module, migrated once."""
-    require_postgres()
-    with ScratchPostgresDatabase() as database:
-        database.migrate()
-        yield database
-
-
 def scenario(database: ScratchPostgresDatabase, script: str) -> list[dict]:
     code = PRELUDE.format(rounds=ROUNDS) + script
     return database.run_json(code)
 
 
 class PostgresUrgentRaceTests:
-    def test_two_takes_at_once_give_one_winner_and_a_clear_message(self, race_database):
-        rounds = scenario(race_database, TAKE_RACE)
+    def test_two_takes_at_once_give_one_winner_and_a_clear_message(
+        self, migrated_postgres
+    ):
+        rounds = scenario(migrated_postgres, TAKE_RACE)
         assert len(rounds) == ROUNDS
         for result in rounds:
             won = [o for o in result["outcomes"] if o.startswith("won:")]
@@ -168,8 +159,8 @@ class PostgresUrgentRaceTests:
             ), result
             assert result["take_records"] == 1, result
 
-    def test_three_taps_at_once_make_one_request(self, race_database):
-        rounds = scenario(race_database, CREATE_RACE)
+    def test_three_taps_at_once_make_one_request(self, migrated_postgres):
+        rounds = scenario(migrated_postgres, CREATE_RACE)
         assert len(rounds) == ROUNDS
         for result in rounds:
             assert sorted(o.split(":")[0] for o in result["outcomes"]) == [
@@ -180,8 +171,8 @@ class PostgresUrgentRaceTests:
             assert result["requests"] == 1, result
             assert result["records"] == 1, result
 
-    def test_two_clusters_escalate_once(self, race_database):
-        rounds = scenario(race_database, ESCALATE_RACE)
+    def test_two_clusters_escalate_once(self, migrated_postgres):
+        rounds = scenario(migrated_postgres, ESCALATE_RACE)
         assert len(rounds) == ROUNDS
         for result in rounds:
             assert sorted(result["outcomes"]) == [False, True], result

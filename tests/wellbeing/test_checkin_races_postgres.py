@@ -9,10 +9,6 @@ check in wellbeing.services.checkin_answer, both posts would be kept, the second
 overwriting the first.
 """
 
-import pytest
-
-from tests.support.services import ScratchPostgresDatabase, require_postgres
-
 ROUNDS = 4
 
 DOUBLE_TAP = """
@@ -92,17 +88,9 @@ print(json.dumps(rounds))
 """
 
 
-@pytest.fixture(scope="module")
-def race_database():
-    require_postgres()
-    with ScratchPostgresDatabase() as database:
-        database.migrate()
-        yield database
-
-
 class PostgresCheckinRaceTests:
-    def test_two_posts_at_once_keep_one_answer(self, race_database):
-        rounds = race_database.run_json(DOUBLE_TAP.format(rounds=ROUNDS))
+    def test_two_posts_at_once_keep_one_answer(self, migrated_postgres):
+        rounds = migrated_postgres.run_json(DOUBLE_TAP.format(rounds=ROUNDS))
         assert len(rounds) == ROUNDS
         for result in rounds:
             assert result["statuses"] == [302, 409], result
