@@ -254,5 +254,7 @@ HTTP = [
 WEBSOCKET = [
     row("ws/consultations/<int:booking_id>/", "/ws/consultations/{booking}/", 4403, 4403, ACCEPT, 4403, ACCEPT, 4403, 4403, 4403),
     row("ws/ping/", "/ws/ping/", ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT, ACCEPT),
+    row("ws/urgent/duty/", "/ws/urgent/duty/", 4403, 4403, 4403, 4403, 4403, 4403, 4403, ACCEPT),
+    row("ws/urgent/mine/", "/ws/urgent/mine/", 4403, ACCEPT, ACCEPT, ACCEPT, 4403, 4403, 4403, 4403),
 ]
 # fmt: on

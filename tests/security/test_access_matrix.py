@@ -30,6 +30,7 @@ from tests.learning.training import (
 )
 from tests.security.access_matrix import ACCEPT, AWAY, HTTP, LOGIN, ROLES, WEBSOCKET
 from tests.support.pages import page_tree_restore
+from urgent.routing import websocket_urlpatterns as urgent_websocket_urlpatterns
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 # The consultation client, named so that no other text on a page could match.
@@ -55,7 +56,8 @@ def url_patterns(patterns=None, prefix: str = ""):
 
 
 def websocket_routes():
-    return [(str(route.pattern), None) for route in websocket_urlpatterns]
+    routes = websocket_urlpatterns + urgent_websocket_urlpatterns
+    return [(str(route.pattern), None) for route in routes]
 
 
 def uncovered(patterns, table) -> list[str]:
