@@ -117,12 +117,18 @@ class AuditAction(models.TextChoices):
     ANALYTICS_VIEW = "analytics_view", _("Needs analytics viewed")
     ANALYTICS_EXPORT = "analytics_export", _("Needs analytics table exported")
     LESSON_HELP_RECORD = "lesson_help_record", _("Help with a lesson recorded")
+    # Counts only (tried, matched), never the typed login, as for cohort lookups.
+    LESSON_HELP_LOOKUP = "lesson_help_lookup", _("Learner looked up to record help")
     # Urgent help (issue 15): each step of an "I need help now".
     URGENT_REQUEST = "urgent_request", _("Urgent help asked for")
     URGENT_SHOWN = "urgent_shown", _("Urgent requests shown to staff")
     URGENT_TAKE = "urgent_take", _("Urgent request taken")
     URGENT_ESCALATE = "urgent_escalate", _("Urgent request escalated to coordinators")
     URGENT_CLOSE = "urgent_close", _("Urgent request closed")
+    URGENT_RETENTION_DELETE = (
+        "urgent_retention_delete",
+        _("Old urgent requests deleted"),
+    )
 
 
 class AuditRecord(models.Model):

@@ -37,7 +37,7 @@ def lesson_help(request):
                 request=request,
             )
         except LessonHelpError as problem:
-            error, status = problem.message, 400
+            error, status = problem.message, problem.status
         else:
             messages.success(request, _("Thank you. Your help is recorded."))
             return redirect(request.path)

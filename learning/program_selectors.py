@@ -21,7 +21,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts.phone import normalize_phone
-from accounts.roles import SOCIAL_WORKER
+from accounts.roles import COORDINATOR, SOCIAL_WORKER, SPECIALIST, TRAINER
 from audit.models import AuditAction
 from audit.services import audit_record
 
@@ -277,6 +277,8 @@ def overdue_enrolments(*, today: date) -> QuerySet:
 # - nobody else: a course's anonymous or public learners have no enrolment and are
 #   never named; a consultation client is seen only if she sits in the reader's
 #   cohort. Anyone outside these querysets is answered as if she did not exist.
+# - a social worker recording help with a lesson finds only the people she serves
+#   (`learners_helped_by_social_workers`), never staff.
 
 ALL_RECORDS_PERMISSION = "learning.view_all_training_records"
 
@@ -343,22 +345,52 @@ def certificates_visible(*, reader) -> QuerySet:
     return Certificate.objects.filter(allowed)
 
 
+def login_query(login: str) -> Q:
+    """Who a typed login names: the username in any case, or the phone number in any
+    spelling that `normalize_phone` accepts."""
+    query = Q(username__iexact=login)
+    try:
+        query |= Q(phone_number=normalize_phone(login))
+    except ValidationError:
+        pass
+    return query
+
+
 def social_worker_find(*, login: str):
     """The active social worker with this username (any case) or phone number.
 
     One query, the same whether nobody has the login or someone who is not a social
     worker does: a cohort lookup cannot tell those two apart, by its answer or by
     its time."""
-    query = Q(username__iexact=login)
-    try:
-        query |= Q(phone_number=normalize_phone(login))
-    except ValidationError:
-        pass
     return (
         get_user_model()
-        .objects.filter(query, is_active=True, pk__in=_social_worker_ids())
+        .objects.filter(login_query(login), is_active=True, pk__in=_social_worker_ids())
         .first()
     )
+
+
+def learners_helped_by_social_workers() -> QuerySet:
+    """The people a social worker may record help with a lesson for: active accounts
+    that hold no staff role (learners and clients). Staff, trainers, specialists,
+    coordinators and other social workers are not people she serves."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            is_staff=False,
+            is_superuser=False,
+        )
+        .exclude(groups__name__in=[TRAINER, SPECIALIST, COORDINATOR, SOCIAL_WORKER])
+    )
+
+
+def learner_helped_find(*, login: str):
+    """The person a social worker typed on the "record help" page, or None.
+
+    One query, the same for nobody and for someone she does not serve (a colleague,
+    a specialist, an administrator), so the page cannot tell her whether a number
+    or username has an account outside the people she serves."""
+    return learners_helped_by_social_workers().filter(login_query(login)).first()
 
 
 def _access_denied_record(*, reader, target, request) -> None:

@@ -200,3 +200,48 @@ def _coordinators_notify(*, urgent: UrgentRequest, now: datetime) -> None:
             notify(user=coordinator, message=message)
         except Exception:  # a gateway may fail in any way; the page still shows it
             logger.exception("Escalation of request %s not sent", urgent.pk)
+
+
+def urgent_requests_close_stale(*, now: datetime | None = None) -> int:
+    """Close requests still open `URGENT_STALE_HOURS` after they were made: the help
+    was given or is no longer needed, and an open request would stop the client from
+    asking anew (one open request per client). Each is recorded as closed by nobody
+    (`by: "stale"`); returns how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(hours=settings.URGENT_STALE_HOURS)
+    stale = UrgentRequest.objects.filter(closed_at__isnull=True, created__lt=cutoff)
+    closed = 0
+    for request_id in list(stale.values_list("pk", flat=True)):
+        with transaction.atomic():
+            claimed = UrgentRequest.objects.filter(
+                pk=request_id, closed_at__isnull=True
+            ).update(closed_at=now)
+            if not claimed:  # closed by a person meanwhile
+                continue
+            urgent = UrgentRequest.objects.get(pk=request_id)
+            audit_record(
+                actor=None,
+                action=AuditAction.URGENT_CLOSE,
+                target=urgent,
+                detail={"by": "stale", "taken": urgent.taken_at is not None},
+            )
+            _tell_after_commit(event=live.CLOSED, urgent=urgent)
+        closed += 1
+    return closed
+
+
+def urgent_requests_retention_delete(*, days: int, now: datetime | None = None) -> int:
+    """Delete requests closed more than `days` days ago (docs/privacy.md, "Retention"):
+    who asked, who took it and how long it waited. The needs analytics keep only
+    their aggregates. Returns how many; a run that deletes any is recorded."""
+    now = now or timezone.now()
+    old = UrgentRequest.objects.filter(closed_at__lt=now - timedelta(days=days))
+    with transaction.atomic():
+        deleted, _by_model = old.delete()
+        if deleted:
+            audit_record(
+                actor=None,
+                action=AuditAction.URGENT_RETENTION_DELETE,
+                detail={"requests": deleted, "days": days},
+            )
+    return deleted

@@ -1,7 +1,9 @@
-"""Background work of urgent help, run by the django-q2 cluster every minute
-(`manage.py schedule_urgent_tasks`)."""
+"""Background work of urgent help, run by the django-q2 cluster
+(`manage.py schedule_urgent_tasks`): escalation every minute, tidying every hour."""
 
 import logging
+
+from django.conf import settings
 
 from . import services
 
@@ -14,3 +16,12 @@ def urgent_escalate() -> int:
     if escalated:
         logger.warning("Urgent requests escalated: %s", escalated)
     return len(escalated)
+
+
+def urgent_tidy() -> dict[str, int]:
+    """Close requests left open too long, then delete those past retention."""
+    closed = services.urgent_requests_close_stale()
+    deleted = services.urgent_requests_retention_delete(
+        days=settings.URGENT_RETENTION_DAYS
+    )
+    return {"closed": closed, "deleted": deleted}

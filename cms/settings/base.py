@@ -581,6 +581,17 @@ URGENT_ESCALATE_AFTER_SECONDS = int(
     os.environ.get("URGENT_ESCALATE_AFTER_SECONDS", "300")
 )
 URGENT_ESCALATE_SMS = env_bool("URGENT_ESCALATE_SMS", False)
+# A request still open this many hours after it was made is closed by the hourly
+# tidy (otherwise the client could not ask again); closed ones (who asked, who took
+# it, how long it waited) are deleted this many days after they were closed, and
+# the needs analytics keep only their aggregates.
+URGENT_STALE_HOURS = int(os.environ.get("URGENT_STALE_HOURS", "24"))
+URGENT_RETENTION_DAYS = int(
+    os.environ.get("URGENT_RETENTION_DAYS", str(CONSULTATION_RETENTION_DAYS))
+)
+# "Record help with a lesson" (learning/help_views.py): logins that matched nobody a
+# social worker serves, per social worker per hour, before the page stops looking.
+LESSON_HELP_MISSES_PER_HOUR = int(os.environ.get("LESSON_HELP_MISSES_PER_HOUR", "10"))
 # Wellbeing check-ins (wellbeing/, issue 15). A check-in's link stays open this many
 # days (at most until the next one), one reminder goes this many hours after the
 # link if it is still unanswered, at most this many check-ins wait at once for one

@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.roles import SPECIALIST
@@ -310,10 +311,16 @@ def book_time(request):
         if found is None:
             return _problem(
                 request,
-                _(
-                    "No specialist has free time for this topic in the next four "
-                    "weeks. Please try again in a few days, or choose another topic."
-                ),
+                ngettext(
+                    "No specialist has free time for this topic in the next "
+                    "%(days)s day. Please try again in a few days, or choose "
+                    "another topic.",
+                    "No specialist has free time for this topic in the next "
+                    "%(days)s days. Please try again in a few days, or choose "
+                    "another topic.",
+                    settings.BOOKING_HORIZON_DAYS,
+                )
+                % {"days": settings.BOOKING_HORIZON_DAYS},
                 back_url=reverse("consultations_book"),
                 back_label=_("Choose another topic"),
                 status=200,

@@ -32,7 +32,7 @@ from consultations.models import (
 from consultations.selectors import local_zone
 from consultations.services import BookingError, booking_create, consent_accept
 from tests.factories import user_create
-from tests.support.i18n import uz
+from tests.support.i18n import uz, uz_n
 from tests.support.live import REPO
 from tests.support.services import ScratchPostgresDatabase, require_postgres
 
@@ -177,9 +177,30 @@ class BookingFlowTests:
             {"topic": "grief", "specialist": "first"},
         )
         assert response.status_code == 200
-        assert uz(
-            "No specialist has free time for this topic in the next four weeks. "
-            "Please try again in a few days, or choose another topic."
+        assert uz_n(
+            "No specialist has free time for this topic in the next %(days)s day. "
+            "Please try again in a few days, or choose another topic.",
+            "No specialist has free time for this topic in the next %(days)s days. "
+            "Please try again in a few days, or choose another topic.",
+            28,
+            days=28,
+        ) in html(response)
+
+    def test_the_message_names_the_horizon_set(self, client, settings):
+        settings.BOOKING_HORIZON_DAYS = 14
+        specialist_create(hours=False)
+        client.force_login(client_create())
+        response = client.get(
+            reverse("consultations_book_time"),
+            {"topic": "grief", "specialist": "first"},
+        )
+        assert uz_n(
+            "No specialist has free time for this topic in the next %(days)s day. "
+            "Please try again in a few days, or choose another topic.",
+            "No specialist has free time for this topic in the next %(days)s days. "
+            "Please try again in a few days, or choose another topic.",
+            14,
+            days=14,
         ) in html(response)
 
     def test_times_are_shown_in_tashkent_time(self, client):

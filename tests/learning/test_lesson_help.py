@@ -4,6 +4,7 @@ apart; coordinators' figures show lessons done alone, with confirmed help, and b
 whom."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,6 +14,7 @@ from audit.models import AuditAction, AuditRecord
 from learning.models import LessonHelp, LessonProgress
 from tests.analytics.fixtures import TODAY
 from tests.factories import course_create, user_create
+from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db
 URL = "/uz/learning/help-given/"
@@ -131,6 +133,103 @@ class RefusalTests:
         response = client.get(URL)
         assert response.status_code == 302
         assert "login" in response["Location"]
+
+
+NOBODY = "Nobody has this username or phone number. Check it and try again."
+TOO_MANY = "Too many usernames or numbers matched nobody. Please try again in an hour."
+
+
+def lookups():
+    return list(
+        AuditRecord.objects.filter(action=AuditAction.LESSON_HELP_LOOKUP).order_by(
+            "sequence"
+        )
+    )
+
+
+@pytest.mark.usefixtures("fresh_limits")
+class AsIfAbsentTests:
+    """A social worker finds only the people she serves; for anyone else the page
+    answers exactly as for a number nobody has (docs/privacy.md, "Who sees whom")."""
+
+    @pytest.mark.parametrize(
+        "person",
+        [
+            {"roles": ("Learner", "Social worker")},
+            {"roles": ("Specialist",)},
+            {"roles": ("Trainer",)},
+            {"roles": ("Coordinator",)},
+            {"roles": (), "is_staff": True},
+            {"roles": (), "is_superuser": True},
+            {"roles": ("Learner",), "is_active": False},
+        ],
+        ids=[
+            "colleague",
+            "specialist",
+            "trainer",
+            "coordinator",
+            "staff",
+            "superuser",
+            "inactive",
+        ],
+    )
+    def test_someone_she_does_not_serve_answers_as_nobody(self, client, world, person):
+        fields = dict(person)
+        roles = fields.pop("roles")
+        user_create(roles=roles, phone_number="+998935550011", **fields)
+        client.force_login(world["helper"])
+        nobody = post(client, world, learner="+998935550099")
+        somebody = post(client, world, learner="+998 93 555 00 11")
+        assert nobody.status_code == somebody.status_code == 400
+        assert nobody.context["error"] == somebody.context["error"] == uz(NOBODY)
+        assert not LessonHelp.objects.exists()
+        assert not LessonProgress.objects.exists()
+
+    def test_each_lookup_is_recorded_with_counts_only(self, client, world):
+        client.force_login(world["helper"])
+        post(client, world, learner="+998935550099")
+        post(client, world, learner="998901112233")
+        records = lookups()
+        assert [record.detail for record in records] == [
+            {"tried": 1, "matched": 0},
+            {"tried": 1, "matched": 1},
+        ]
+        assert {record.actor_id for record in records} == {world["helper"].pk}
+        assert "9012" not in str([record.detail for record in records])
+
+    def test_after_the_misses_of_an_hour_the_page_stops_looking(
+        self, client, world, settings
+    ):
+        settings.LESSON_HELP_MISSES_PER_HOUR = 3
+        client.force_login(world["helper"])
+        for index in range(3):
+            assert post(client, world, learner=f"+99893555001{index}").status_code == (
+                400
+            )
+        limited = post(client, world)  # a real learner now: still refused
+        assert limited.status_code == 429
+        assert limited.context["error"] == uz(TOO_MANY)
+        assert len(lookups()) == 3
+        assert not LessonHelp.objects.exists()
+        other = user_create(roles=("Learner", "Social worker"))
+        client.force_login(other)
+        assert post(client, world).status_code == 302
+
+    def test_found_learners_do_not_count_as_misses(self, client, world, settings):
+        settings.LESSON_HELP_MISSES_PER_HOUR = 1
+        client.force_login(world["helper"])
+        for index in range(3):
+            learner = user_create(phone_number=f"+99890300000{index}")
+            response = post(client, world, learner=learner.phone_number)
+            assert response.status_code == 302
+
+    def test_the_hour_ends(self, client, world, settings):
+        settings.LESSON_HELP_MISSES_PER_HOUR = 1
+        client.force_login(world["helper"])
+        post(client, world, learner="+998935550099")
+        assert post(client, world).status_code == 429
+        cache.delete(f"lesson-help-misses:{world['helper'].pk}")
+        assert post(client, world).status_code == 302
 
 
 class ReportTests:

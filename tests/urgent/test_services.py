@@ -289,3 +289,82 @@ class EscalationTests:
         (schedule,) = Schedule.objects.filter(func="urgent.tasks.urgent_escalate")
         assert schedule.schedule_type == Schedule.MINUTES
         assert schedule.minutes == 1
+
+
+class TidyTests:
+    """Requests left open are closed after URGENT_STALE_HOURS, so the client can ask
+    again; closed ones are deleted after URGENT_RETENTION_DAYS."""
+
+    def request_made(self, *, hours_ago: float, taken=False, closed_days_ago=None):
+        client = client_create()
+        urgent, _ = services.urgent_request_create(client=client)
+        now = timezone.now()
+        fields = {"created": now - timedelta(hours=hours_ago)}
+        if taken:
+            fields["taken_at"] = fields["created"] + timedelta(minutes=1)
+        if closed_days_ago is not None:
+            fields["closed_at"] = now - timedelta(days=closed_days_ago)
+        UrgentRequest.objects.filter(pk=urgent.pk).update(**fields)
+        return UrgentRequest.objects.get(pk=urgent.pk)
+
+    def test_a_request_open_too_long_is_closed_and_the_client_may_ask_again(
+        self, settings
+    ):
+        settings.URGENT_STALE_HOURS = 24
+        stale = self.request_made(hours_ago=25, taken=True)
+        fresh = self.request_made(hours_ago=23)
+        assert services.urgent_requests_close_stale() == 1
+        stale.refresh_from_db()
+        fresh.refresh_from_db()
+        assert stale.closed_at is not None
+        assert fresh.closed_at is None
+        (record,) = records(AuditAction.URGENT_CLOSE, stale)
+        assert record.actor_id is None
+        assert record.detail == {"by": "stale", "taken": True}
+        again, made = services.urgent_request_create(client=stale.client)
+        assert made is True and again.pk != stale.pk
+        assert services.urgent_requests_close_stale() == 0
+
+    def test_the_dashboards_are_told_a_stale_request_closed(
+        self, settings, django_capture_on_commit_callbacks
+    ):
+        settings.URGENT_STALE_HOURS = 24
+        stale = self.request_made(hours_ago=30)
+        with mock.patch.object(live, "tell") as tell:
+            with django_capture_on_commit_callbacks(execute=True):
+                services.urgent_requests_close_stale()
+        tell.assert_called_once_with(
+            event=live.CLOSED, request_id=stale.pk, client_id=stale.client_id
+        )
+
+    def test_closed_requests_past_retention_are_deleted_and_recorded(self):
+        old = self.request_made(hours_ago=24 * 40, closed_days_ago=31)
+        kept = self.request_made(hours_ago=24 * 40, closed_days_ago=29)
+        still_open = self.request_made(hours_ago=1)
+        assert services.urgent_requests_retention_delete(days=30) == 1
+        assert not UrgentRequest.objects.filter(pk=old.pk).exists()
+        assert (
+            UrgentRequest.objects.filter(pk__in=[kept.pk, still_open.pk]).count() == 2
+        )
+        (record,) = records(AuditAction.URGENT_RETENTION_DELETE)
+        assert record.detail == {"requests": 1, "days": 30}
+        assert services.urgent_requests_retention_delete(days=30) == 0
+        assert len(records(AuditAction.URGENT_RETENTION_DELETE)) == 1
+        assert audit_chain_verify().ok
+
+    def test_the_hourly_task_does_both(self, settings):
+        settings.URGENT_STALE_HOURS = 24
+        settings.URGENT_RETENTION_DAYS = 30
+        self.request_made(hours_ago=48)
+        self.request_made(hours_ago=24 * 60, closed_days_ago=45)
+        assert tasks.urgent_tidy() == {"closed": 1, "deleted": 1}
+        assert UrgentRequest.objects.count() == 1
+
+    def test_the_tidy_is_scheduled_every_hour(self):
+        from django.core.management import call_command
+
+        call_command("schedule_urgent_tasks", stdout=mock.Mock())
+        call_command("schedule_urgent_tasks", stdout=mock.Mock())
+        (schedule,) = Schedule.objects.filter(func="urgent.tasks.urgent_tidy")
+        assert schedule.schedule_type == Schedule.MINUTES
+        assert schedule.minutes == 60

@@ -1,5 +1,6 @@
-"""Create the django-q2 schedule of urgent help (safe to run again): escalation every
-minute, so that a request waits at most a minute past its time."""
+"""Create the django-q2 schedules of urgent help (safe to run again): escalation every
+minute, so that a request waits at most a minute past its time, and every hour the
+closing of requests left open and the deletion of those past retention."""
 
 from django.core.management.base import BaseCommand
 
@@ -11,11 +12,16 @@ SCHEDULES = [
         "func": "urgent.tasks.urgent_escalate",
         "minutes": 1,
     },
+    {
+        "name": "urgent: close forgotten requests, delete old ones",
+        "func": "urgent.tasks.urgent_tidy",
+        "minutes": 60,
+    },
 ]
 
 
 class Command(BaseCommand):
-    help = "Create or update the scheduled task of urgent help."
+    help = "Create or update the scheduled tasks of urgent help."
 
     def handle(self, *args, **options):
         schedules_ensure(SCHEDULES, stdout=self.stdout)
