@@ -61,3 +61,13 @@ def normalize_phone(raw: str) -> str:
             code="invalid_phone",
         )
     return "+" + digits
+
+
+def phone_display(number: str) -> str:
+    """An Uzbek number in the groups people read and dial by: "+998 90 111 00 04".
+    Anything else is returned as stored. The spaces also let a narrow screen wrap
+    the number between groups instead of inside them."""
+    match = re.fullmatch(r"\+998(\d{2})(\d{3})(\d{2})(\d{2})", number or "")
+    if match is None:
+        return number or ""
+    return "+998 " + " ".join(match.groups())

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 
-from accounts.phone import normalize_phone
+from accounts.phone import normalize_phone, phone_display
 from accounts.regions import Region
 from tests.factories import PASSWORD, user_create
 from tests.support.i18n import uz
@@ -45,6 +45,17 @@ class PhoneNumberTests:
     )
     def test_normalises(self, raw, expected):
         assert normalize_phone(raw) == expected
+
+    @pytest.mark.parametrize(
+        ("stored", "shown"),
+        [
+            ("+998901110004", "+998 90 111 00 04"),
+            ("+79123456789", "+79123456789"),
+            ("", ""),
+        ],
+    )
+    def test_displays_an_uzbek_number_in_groups(self, stored, shown):
+        assert phone_display(stored) == shown
 
     @pytest.mark.parametrize("raw", ["abc", "12345", "+99890123456789012", "90 12x 45"])
     def test_rejects_with_a_plain_message(self, raw):

@@ -154,6 +154,8 @@ class DutyListTests:
         page = signed_in(specialist).get(HOME)
         assert "Dilnoza Karimova" in page.text
         assert 'href="tel:+998901110004"' in page.text
+        # Read in groups, so that a narrow screen wraps between them.
+        assert uz("Call %(phone)s", phone="+998 90 111 00 04") in page.text
         assert uz("Waiting: %(minutes)s min", minutes=3) in page.text
         assert reverse("urgent_take", args=[urgent.pk]) in page.text
         assert 'data-socket="/ws/urgent/duty/"' in page.text

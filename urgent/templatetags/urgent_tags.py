@@ -5,10 +5,13 @@ specialists land after signing in)."""
 from django import template
 from django.utils import timezone
 
+from accounts.phone import phone_display
+
 from .. import selectors
 from ..views import duty_context
 
 register = template.Library()
+register.filter("phone_display", phone_display)
 
 
 @register.inclusion_tag("urgent/help_button.html", takes_context=True)
