@@ -2,7 +2,7 @@
 migrate.
 
 Role groups and their Wagtail permissions, the home page, the course list and the
-"Coordinator approval" workflow live here rather than in data migrations because
+coordinator's approval workflow live here rather than in data migrations because
 Wagtail's page tree needs the real model classes. `post_migrate` also runs after a test
 database is flushed, so tests always see the same structure.
 """
@@ -29,7 +29,15 @@ from learning.permissions import training_permissions_ensure
 # Content languages other than Uzbek, each synchronised from Uzbek by wagtail-localize:
 # it keeps an alias of every Uzbek page there until a trainer translates the page.
 SYNCED_LANGUAGES = ("uz-cyrl", "ru", "kaa", "en")
-WORKFLOW_NAME = "Coordinator approval"
+# The workflow and its task are data that the admin shows as they are ("Submit to
+# <workflow>" on the editor's button), so they are named in Uzbek, the language of
+# the admin; the English names of earlier installations are renamed.
+WORKFLOW_NAME = "Koordinator tasdigʻi"
+TASK_NAME = "Koordinator tasdiqlaydi"
+FORMER_NAMES = {
+    WORKFLOW_NAME: "Coordinator approval",
+    TASK_NAME: "Coordinator approves",
+}
 HOME_TITLE = "Koʻmak"
 COURSES_TITLE = "Kurslar"
 COURSES_SLUG = "kurslar"
@@ -172,10 +180,14 @@ def page_permissions_ensure(groups: dict[str, Group], *, home, course_index) -> 
 
 def workflow_ensure(groups: dict[str, Group], *, home) -> Workflow:
     """Every page under the home page goes through a coordinator's approval."""
+    Workflow.objects.filter(name=FORMER_NAMES[WORKFLOW_NAME]).update(name=WORKFLOW_NAME)
+    GroupApprovalTask.objects.filter(name=FORMER_NAMES[TASK_NAME]).update(
+        name=TASK_NAME
+    )
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
-    task = GroupApprovalTask.objects.filter(name="Coordinator approves").first()
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
     if task is None:
-        task = GroupApprovalTask.objects.create(name="Coordinator approves")
+        task = GroupApprovalTask.objects.create(name=TASK_NAME)
     task.groups.set([groups[COORDINATOR]])
     WorkflowTask.objects.get_or_create(
         workflow=workflow, task=task, defaults={"sort_order": 0}

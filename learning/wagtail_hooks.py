@@ -4,18 +4,21 @@ cohorts as snippets), the training reports, and the extra admin URLs.
 A trainer's cohort list holds the cohorts of the programs she runs; a coordinator's
 holds every cohort (`program_selectors.cohorts_visible`)."""
 
+from django.conf import settings
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.auth import user_has_any_page_permission
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import ObjectList
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
+from wagtail.admin.ui.sidebar import LinkMenuItem as LinkMenuItemComponent
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
 from .admin_forms import CohortAdminForm, ProgramAdminForm
-from .models import Cohort, Program
+from .models import Cohort, CourseIndexPage, Program
 from .program_selectors import cohorts_visible
 
 
@@ -134,3 +137,41 @@ def overdue_report_item():
 @hooks.register("register_reports_menu_item")
 def certificates_report_item():
     return _report_item(_("Certificates"), "certificates", "doc-full", 1030)
+
+
+class CoursesMenuItem(MenuItem):
+    """The "Courses" item of the admin menu: the explorer of the Uzbek course list,
+    where trainers write (the "Pages" root holds one home page per language tree).
+    Looked up on each render, as the list's page is data; the root if it is gone."""
+
+    def is_shown(self, request):
+        return user_has_any_page_permission(request.user)
+
+    def render_component(self, request):
+        index_id = (
+            CourseIndexPage.objects.filter(locale__language_code=settings.LANGUAGE_CODE)
+            .values_list("pk", flat=True)
+            .first()
+        )
+        url = self.url
+        if index_id is not None:
+            url = reverse("wagtailadmin_explore", args=[index_id])
+        return LinkMenuItemComponent(
+            self.name,
+            self.label,
+            url,
+            icon_name=self.icon_name,
+            classname=self.classname,
+            attrs=self.attrs,
+        )
+
+
+@hooks.register("register_admin_menu_item")
+def courses_menu_item():
+    return CoursesMenuItem(
+        _("Courses"),
+        reverse("wagtailadmin_explore_root"),
+        name="courses",
+        icon_name="doc-full-inverse",
+        order=110,
+    )

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "wellbeing",
     "urgent",
     "analytics",
+    # The admin's words Wagtail leaves untranslated (Uzbek above all); before the
+    # wagtail apps, so that its catalog wins over theirs (admin_locale/apps.py).
+    "admin_locale",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

@@ -64,6 +64,9 @@ class CourseIndexPage(DirectChildRouteMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["learning.CoursePage"]
+    # The admin lists the courses in their tree order, as learners see them, not
+    # the latest edited first.
+    admin_default_ordering = "ord"
 
     class Meta:
         verbose_name = _("course list")
@@ -188,6 +191,9 @@ class CoursePage(DirectChildRouteMixin, Page):
     ]
     parent_page_types = ["learning.CourseIndexPage"]
     subpage_types = ["learning.LessonPage"]
+    # The admin lists the lessons in course order (tree order), not the latest
+    # edited first.
+    admin_default_ordering = "ord"
 
     class Meta:
         verbose_name = _("course")

@@ -160,3 +160,114 @@ class CatalogTests:
             catalog("kaa").metadata["Plural-Forms"]
             == catalog("uz").metadata["Plural-Forms"]
         )
+
+
+# The Wagtail admin's words that Wagtail lacks live in an app of their own
+# (admin_locale/apps.py), out of makemessages' reach; checked here the same way.
+ADMIN_LOCALE_DIR = Path(settings.BASE_DIR) / "admin_locale" / "locale"
+ADMIN_LANGUAGES = ["uz", "kaa", "ru"]
+
+
+def admin_catalog(language: str) -> polib.POFile:
+    return polib.pofile(str(ADMIN_LOCALE_DIR / language / "LC_MESSAGES" / "django.po"))
+
+
+def catalog_digests(folder: Path) -> dict[str, str]:
+    import hashlib
+
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*.po"))
+    }
+
+
+class AdminCatalogTests:
+    @pytest.mark.parametrize("language", ADMIN_LANGUAGES)
+    def test_every_entry_is_translated_and_keeps_its_placeholders(self, language):
+        po = admin_catalog(language)
+        assert live_entries(po)
+        nplurals = int(re.search(r"nplurals=(\d+)", po.metadata["Plural-Forms"])[1])
+        for entry in live_entries(po):
+            assert "fuzzy" not in entry.flags, entry.msgid
+            assert all(text.strip() for text in translations(entry)), entry.msgid
+            if entry.msgid_plural:
+                assert len(entry.msgstr_plural) == nplurals, entry.msgid
+            source = entry.msgid_plural or entry.msgid
+            for text in translations(entry):
+                assert placeholders(entry, text) == placeholders(entry, source), (
+                    entry.msgid,
+                    text,
+                )
+
+    @pytest.mark.parametrize("language", ADMIN_LANGUAGES)
+    def test_msgfmt_accepts_the_catalog(self, language):
+        require_gettext()
+        path = ADMIN_LOCALE_DIR / language / "LC_MESSAGES" / "django.po"
+        result = subprocess.run(
+            ["msgfmt", "--check", "--output-file=/dev/null", str(path)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+
+    def test_karakalpak_has_every_uzbek_entry(self):
+        def msgids(language):
+            return {e.msgid for e in live_entries(admin_catalog(language))}
+
+        assert msgids("kaa") == msgids("uz")
+        assert admin_catalog("ru").metadata["Plural-Forms"] == RUSSIAN_PLURALS
+
+    def test_it_holds_no_string_of_our_code(self, scanned_msgids):
+        # Those belong in locale/, which makemessages keeps (and which wins anyway).
+        ours = {msgid for _, msgid in scanned_msgids}
+        for language in ADMIN_LANGUAGES:
+            entries = live_entries(admin_catalog(language))
+            shared = sorted(e.msgid for e in entries if e.msgid in ours)
+            assert not shared, f"admin_locale/{language}: {shared[:10]}"
+
+    def test_makemessages_leaves_it_alone(self, tmp_path):
+        """makemessages --no-obsolete over the project would drop every entry of a
+        catalog it merges; it merges this one only if the app had strings. Run on a
+        copy of the app, so that a failure never costs the real catalog."""
+        require_gettext()
+        app = tmp_path / "admin_locale"
+        shutil.copytree(
+            ADMIN_LOCALE_DIR.parent, app, ignore=shutil.ignore_patterns("__pycache__")
+        )
+        before = catalog_digests(app / "locale")
+        (tmp_path / "locale").mkdir()
+        with (
+            contextlib.chdir(tmp_path),
+            override_settings(LOCALE_PATHS=[tmp_path / "locale"]),
+        ):
+            call_command(
+                "makemessages",
+                locale=ADMIN_LANGUAGES,
+                no_obsolete=True,
+                verbosity=0,
+                stdout=io.StringIO(),
+            )
+        assert before
+        assert catalog_digests(app / "locale") == before
+
+    def test_compilemessages_compiles_it(self, tmp_path):
+        require_gettext()
+        shutil.copytree(
+            ADMIN_LOCALE_DIR.parent,
+            tmp_path / "admin_locale",
+            ignore=shutil.ignore_patterns("__pycache__", "*.mo"),
+        )
+        with contextlib.chdir(tmp_path):
+            call_command("compilemessages", verbosity=0, stdout=io.StringIO())
+        for language in ADMIN_LANGUAGES:
+            compiled = tmp_path / "admin_locale" / "locale" / language / "LC_MESSAGES"
+            assert (compiled / "django.mo").exists(), language
+
+    def test_the_cyrillic_command_makes_its_uz_cyrl(self):
+        from cms.management.commands.cyrillic_catalog import uzbek_locale_dirs
+
+        found = [path.resolve() for path in uzbek_locale_dirs()]
+        assert LOCALE_DIR.resolve() in found
+        assert ADMIN_LOCALE_DIR.resolve() in found
+        assert not any("site-packages" in path.parts for path in found)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
+from cms.setup import TASK_NAME
 from learning.models import CourseIndexPage, CoursePage
 from tests.factories import user_create
 
@@ -60,7 +61,9 @@ class TrainerWorkflowTests:
             base_content_type__model="page", object_id=str(course.pk)
         )
         assert state.status == WorkflowState.STATUS_IN_PROGRESS
-        assert state.current_task_state.task.name == "Coordinator approves"
+        assert (
+            state.current_task_state.task.name == TASK_NAME == "Koordinator tasdiqlaydi"
+        )
 
         # The trainer cannot approve their own submission.
         task_state = state.current_task_state

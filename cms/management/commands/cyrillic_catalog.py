@@ -2,12 +2,14 @@
 
 `locale/uz/LC_MESSAGES/django.po` is the one that translators keep; this writes
 `locale/uz_Cyrl/LC_MESSAGES/django.po` with every translation transliterated, so the
-two scripts never drift apart. `make messages` runs it before compiling.
+two scripts never drift apart. `make messages` runs it before compiling. The same for
+the catalogs of our own apps that keep one (admin_locale: the Wagtail admin's words).
 """
 
 import ast
 from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -60,10 +62,24 @@ class Command(BaseCommand):
     help = "Write the Uzbek Cyrillic catalog from the Uzbek Latin one."
 
     def handle(self, *args, **options):
-        locale_dir = Path(settings.LOCALE_PATHS[0])
-        source = (locale_dir / SOURCE).read_text(encoding="utf-8")
-        target = locale_dir / TARGET
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(transliterate_catalog(source), encoding="utf-8")
-        if options["verbosity"]:
-            self.stdout.write(f"Wrote {target.relative_to(locale_dir.parent)}")
+        for locale_dir in uzbek_locale_dirs():
+            source = (locale_dir / SOURCE).read_text(encoding="utf-8")
+            target = locale_dir / TARGET
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(transliterate_catalog(source), encoding="utf-8")
+            if options["verbosity"]:
+                base = Path(settings.BASE_DIR)
+                self.stdout.write(f"Wrote {target.relative_to(base)}")
+
+
+def uzbek_locale_dirs() -> list[Path]:
+    """The project catalog, then each of our apps' own. Never an installed
+    package's (the virtualenv may sit inside the project folder)."""
+    base = Path(settings.BASE_DIR).resolve()
+    found = [Path(settings.LOCALE_PATHS[0])]
+    for config in apps.get_app_configs():
+        locale_dir = Path(config.path).resolve() / "locale"
+        ours = base in locale_dir.parents and "site-packages" not in locale_dir.parts
+        if ours and (locale_dir / SOURCE).exists():
+            found.append(locale_dir)
+    return found
