@@ -1,5 +1,6 @@
 """Error pages that must work when the rest of the site cannot: a server error, and
-"try again in a minute" (503) while the database is out of reach.
+"try again in a minute" (503) while the database is out of reach. Both are in the
+reader's language.
 
 Django calls `server_error` (ROOT_URLCONF's `handler500`) for any exception a view or
 middleware did not handle, from inside the `except` block, so the exception is
@@ -55,4 +56,17 @@ def server_error(request):
     if isinstance(error, OperationalError | InterfaceError):
         logger.warning("Database out of reach, answered 503: %s", error)
         return database_unavailable(request)
-    return defaults.server_error(request)
+    try:
+        language = translation.get_language_from_request(request, check_path=True)
+        with translation.override(language):
+            html = loader.get_template("500.html").render(
+                {"comfort": Comfort.from_cookie(request.COOKIES.get(COMFORT_COOKIE))}
+            )
+    except Exception:
+        # The error page itself failed (a missing static manifest, say): Django's
+        # own, which cannot.
+        logger.exception("The 500 page could not be rendered")
+        return defaults.server_error(request)
+    response = HttpResponse(html, status=500)
+    response["Content-Language"] = language
+    return response

@@ -4,14 +4,16 @@ Many older Uzbeks learned to read in Cyrillic. Rather than ask trainers to write
 every page twice, the Cyrillic page is made from the Latin one when it is rendered.
 
 The letter rules come from the `alifbo` library (the 1995 Latin alphabet and its
-spelling rules, with word lists for loanwords). Three places where its 0.6.0 release
+spelling rules, with word lists for loanwords). Four places where its 0.6.0 release
 differs from the official rules (Cabinet of Ministers resolution No. 339 of
 24 August 1995, "Oʻzbek tilining asosiy imlo qoidalari") are corrected here:
 
 - `n` followed by `gʻ` is н + ғ (tongʻi → тонғи), not the new alphabet's digraph;
 - the apostrophe between `s` and `h` only shows that they are two letters
   (Isʼhoq → Исҳоқ, rule 11), it is not a hard sign;
-- a word in capitals keeps its hard sign in capitals (TAʼLIM → ТАЪЛИМ).
+- a word in capitals keeps its hard sign in capitals (TAʼLIM → ТАЪЛИМ);
+- Russian loanwords keep their Russian spelling, ц and ь included (konsultatsiya →
+  консультация, not консултация): see LOANWORD_STEMS.
 
 What must not change stays as it is: web and e-mail addresses, words mixed with
 digits (3G, 4G), protected names, and in HTML the markup, scripts, styles, code and
@@ -79,8 +81,15 @@ _S_APOSTROPHE_H = re.compile(rf"([sS]){_APOSTROPHE}([hH])")
 _T_THEN_S = re.compile(
     rf"(?<=[A-Za-z{APOSTROPHES}])([tT])(?=[sS](?![iI][aeiouyAEIOUY]|[eE]))"
 )
-# Loanwords whose ц the Latin spelling writes as s; the stem is matched at the start
-# of a word so that suffixes follow (aksiyalar, konsertga).
+# Russian loanwords as Uzbek Cyrillic spells them. The 1995 Latin alphabet drops
+# the Russian letters ц and ь (konsultatsiya, kompyuter, film) and sometimes writes
+# ц as s (aksiya), but Uzbek Cyrillic keeps the Russian spelling of a loanword:
+# консультация, компьютер, фильм, акция. Letter rules cannot bring back a lost ь or
+# tell which s was a ц, so such words are listed here. The stem is matched at the
+# start of a word so that Uzbek suffixes follow (konsultatsiyaga, psixologlar);
+# tests/cms/test_transliteration.py holds each of them with a suffix. Words the
+# letter rules already spell right (psixolog, sotsial, registratsiya) are listed
+# too, so that a change in `alifbo` cannot misspell the words of this service.
 LOANWORD_STEMS = {
     "aksiya": "акция",
     "funksiya": "функция",
@@ -88,6 +97,18 @@ LOANWORD_STEMS = {
     "konsert": "концерт",
     "obyekt": "объект",
     "subyekt": "субъект",
+    "konsultatsiya": "консультация",
+    "konsultant": "консультант",
+    "kompyuter": "компьютер",
+    "film": "фильм",
+    "demensiya": "деменция",
+    "psixolog": "психолог",
+    "psixiatr": "психиатр",
+    "sotsial": "социал",
+    "informatsiya": "информация",
+    "registratsiya": "регистрация",
+    "operatsiya": "операция",
+    "reabilitatsiya": "реабилитация",
 }
 
 

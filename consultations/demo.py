@@ -4,10 +4,15 @@ and hours, published terms, and the demo client's bookings. Safe to run again.
 The demo client always has one talk whose call can be joined right after `seed_demo`
 runs, so that the call can be shown without waiting; those rows are written directly
 because such a time is usually outside the specialist's hours or notice period.
+While `make run` runs, `demo_talk_keep` (scheduled every minute) books the next one
+when that talk is over.
 """
 
+import logging
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from .models import (
@@ -22,7 +27,9 @@ from .models import (
     WeeklyHours,
 )
 from .selectors import local_zone
-from .services import consent_accept
+from .services import BookingError, booking_joinable_ensure, consent_accept
+
+logger = logging.getLogger(__name__)
 
 DEMO_TERMS_VERSION = "2026-1"
 DEMO_TERMS_TEXT = """\
@@ -192,6 +199,41 @@ def _past_booking_ensure(client, profile, now: datetime) -> Booking:
             "verdict": "video",
         },
     )
+
+
+# The demo people's usernames (cms/demo_users.py, which README and tests rely on).
+DEMO_CLIENT_USERNAME = "client"
+DEMO_SPECIALIST_USERNAME = "specialist"
+
+
+def demo_talk_keep(*, now: datetime | None = None) -> Booking | None:
+    """Keep one talk between the demo client and the demo specialist joinable while
+    `make run` runs (KOMAK_DEMO_KEEP_TALK; never in production): the one made by
+    `seed_demo` is over 50 minutes later, and a newcomer who comes back would find
+    nothing to join. Books through the booking service, so it stops if the demo
+    client withdraws consent; does nothing without the demo accounts. Returns the
+    talk it booked, if any."""
+    if not settings.KOMAK_DEMO_KEEP_TALK:
+        return None
+    client = get_user_model().objects.filter(username=DEMO_CLIENT_USERNAME).first()
+    profile = SpecialistProfile.objects.filter(
+        user__username=DEMO_SPECIALIST_USERNAME
+    ).first()
+    if client is None or profile is None:
+        return None
+    try:
+        return booking_joinable_ensure(
+            client=client,
+            specialist=profile,
+            topic=Topic.LONELINESS,
+            lead=OPEN_BOOKING_LEAD,
+            now=now,
+        )
+    except BookingError as error:
+        # Another talk of the client's is in the way, or the cap is reached; the
+        # next run tries again.
+        logger.info("Demo talk not booked: %s", error.message)
+        return None
 
 
 def seed_consultations(users: dict, *, now: datetime | None = None) -> None:

@@ -23,6 +23,7 @@ from . import call_rights
 from .encryption import encrypted_fields, rotate_token
 from .models import (
     ACTIVE_STATUSES,
+    JOIN_EARLY,
     Booking,
     BookingStatus,
     ConsentRecord,
@@ -33,6 +34,7 @@ from .selectors import (
     booking_horizon_days,
     client_active_booking_count,
     consent_current_terms,
+    consent_given,
     slot_is_offered,
     slot_within_horizon,
 )
@@ -135,10 +137,16 @@ def booking_create(
     starts_at: datetime,
     request=None,
     now: datetime | None = None,
+    any_time: bool = False,
 ) -> Booking:
     """Book a slot. Of two clients taking the same slot at once, exactly one wins;
     of two bookings by one client at once, the second sees the first when it checks
-    the cap (BOOKING_ACTIVE_CAP) and the overlap."""
+    the cap (BOOKING_ACTIVE_CAP) and the overlap.
+
+    `any_time` books a start that the specialist's hours and notice period do not
+    offer (only the demo's always-joinable talk, `booking_joinable_ensure`); the
+    horizon, the cap, the overlap, one talk per slot and the audit record still
+    apply."""
     now = now or timezone.now()
     if client.pk == specialist.user_id:
         raise BookingError(_("You cannot book a session with yourself."))
@@ -153,7 +161,9 @@ def booking_create(
             # transactions are already serial), then check again inside the lock.
             SpecialistProfile.objects.select_for_update().get(pk=specialist.pk)
             booking_cap_check(client=client, now=now)
-            if not slot_is_offered(specialist=specialist, starts_at=starts_at):
+            if not any_time and not slot_is_offered(
+                specialist=specialist, starts_at=starts_at
+            ):
                 raise BookingError(
                     _("This time has just been taken. Please choose another.")
                 )
@@ -185,6 +195,49 @@ def booking_create(
         raise BookingError(
             _("This time has just been taken. Please choose another.")
         ) from error
+
+
+def booking_joinable_ensure(
+    *,
+    client,
+    specialist: SpecialistProfile,
+    topic: str,
+    lead: timedelta,
+    now: datetime | None = None,
+) -> Booking | None:
+    """Book a talk between `client` and `specialist` starting `lead` from now,
+    unless one between them can be joined now or opens within `lead`. Returns the
+    new booking, or None when there was one already.
+
+    For the demo (consultations.tasks.demo_talk_keep): a newcomer who comes back an
+    hour after `make run` still finds a call to join. It goes through
+    `booking_create`, so the client's consent is needed and the booking rules and
+    the audit apply, except the specialist's hours (the demo runs at any hour).
+    The look and the booking happen under the client's lock (and, on SQLite, in
+    one IMMEDIATE transaction), so two runs at once book one talk, not two.
+    """
+    now = now or timezone.now()
+    if not consent_given(user=client):
+        return None
+    with transaction.atomic():
+        _client_lock(client_id=client.pk)
+        open_or_soon = Booking.objects.filter(
+            client=client,
+            specialist=specialist,
+            status=BookingStatus.CONFIRMED,
+            starts_at__lte=now + max(lead, JOIN_EARLY),
+            ends_at__gt=now,
+        )
+        if open_or_soon.exists():
+            return None
+        return booking_create(
+            client=client,
+            specialist=specialist,
+            topic=topic,
+            starts_at=now.replace(second=0, microsecond=0) + lead,
+            now=now,
+            any_time=True,
+        )
 
 
 def _booking_cancel_locked(

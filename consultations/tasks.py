@@ -19,6 +19,9 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from cms import dates
+
+from . import demo
 from .models import Booking, BookingStatus, ConsentRecord
 from .notifications import Message, notify
 from .services import booking_mark_no_show, bookings_retention_anonymise
@@ -41,7 +44,7 @@ def _reminder_message(booking: Booking, *, kind: str) -> Message:
         params = {
             "name": client.get_short_name(),
             "specialist": booking.specialist.user.get_full_name(),
-            "date": formats.date_format(local, "j F"),
+            "date": dates.day_month(local),
             "time": formats.time_format(local, "H:i"),
             "appointments": _site_url(reverse("consultations_appointments")),
             "check": _site_url(reverse("consultations_precall", args=[booking.pk])),
@@ -162,6 +165,13 @@ def consultations_retention_anonymise(*, now: datetime | None = None) -> int:
     return bookings_retention_anonymise(
         days=settings.CONSULTATION_RETENTION_DAYS, now=now
     )
+
+
+def demo_talk_keep(*, now: datetime | None = None) -> int:
+    """Book the demo's next joinable talk when the last one is over (only with
+    KOMAK_DEMO_KEEP_TALK, which `make run` sets; consultations/demo.py). Returns
+    how many talks were booked: 0 or 1."""
+    return int(demo.demo_talk_keep(now=now) is not None)
 
 
 def socket_refusals_summarise(address: str, minute: int) -> int:

@@ -12,7 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import segno
+from django.utils import translation
 from fpdf import FPDF
+
+from cms import dates
 
 from .models import Certificate
 
@@ -22,18 +25,15 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
 BRAND = (11, 94, 74)
-UZ_MONTHS = [
-    "yanvar", "fevral", "mart", "aprel", "may", "iyun",
-    "iyul", "avgust", "sentabr", "oktabr", "noyabr", "dekabr",
-]  # fmt: skip
-RU_MONTHS = [
-    "января", "февраля", "марта", "апреля", "мая", "июня",
-    "июля", "августа", "сентября", "октября", "ноября", "декабря",
-]  # fmt: skip
 
 
 def _hours(value: Decimal) -> str:
     return f"{value.normalize():f}".replace(".", ",")
+
+
+def _issued(day, language: str) -> str:
+    with translation.override(language):
+        return dates.full_date(day)
 
 
 def certificate_texts(*, certificate: Certificate, verify_url: str) -> dict:
@@ -46,14 +46,14 @@ def certificate_texts(*, certificate: Certificate, verify_url: str) -> dict:
             ("name", certificate.holder_name),
             ("text", f"«{certificate.program_title}» oʻquv dasturini tamomladi."),
             ("text", f"Uzluksiz kasbiy rivojlanish soatlari: {hours}"),
-            ("text", f"Sana: {day.day}-{UZ_MONTHS[day.month - 1]} {day.year}-yil"),
+            ("text", f"Sana: {_issued(day, 'uz')}"),
         ],
         "ru": [
             ("title", "СЕРТИФИКАТ"),
             ("name", certificate.holder_name),
             ("text", f"завершил(а) учебную программу «{certificate.program_title}»."),
             ("text", f"Часы непрерывного профессионального развития: {hours}"),
-            ("text", f"Дата: {day.day} {RU_MONTHS[day.month - 1]} {day.year} г."),
+            ("text", f"Дата: {_issued(day, 'ru')}"),
         ],
         "code": f"Sertifikat raqami / Номер сертификата: {certificate.code}",
         "verify": f"Tekshirish / Проверка: {verify_url}",

@@ -11,6 +11,7 @@ docs/privacy.md): every admin view, report and export starts from its querysets,
 the reads it allows are recorded in the audit trail here.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -230,8 +231,23 @@ def cpd_ledger_get(*, user) -> list[CpdYear]:
     return sorted(years.values(), key=lambda entry: entry.year, reverse=True)
 
 
+# What people type from paper: spaces, dashes (any kind) and small letters.
+_CERTIFICATE_CODE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")
+_CERTIFICATE_CODE = re.compile(r"[A-Z0-9]{1,16}")
+
+
+def certificate_code_normalise(code: str) -> str | None:
+    """A typed code as codes are issued (capitals and digits, nothing between them),
+    or None if no certificate could have it: then no query is made."""
+    code = _CERTIFICATE_CODE_SEPARATORS.sub("", code).upper()
+    return code if _CERTIFICATE_CODE.fullmatch(code) else None
+
+
 def certificate_get(*, code: str) -> Certificate | None:
-    return Certificate.objects.filter(code=code.strip().upper()).first()
+    code = certificate_code_normalise(code)
+    if code is None:
+        return None
+    return Certificate.objects.filter(code=code).first()
 
 
 def completion_rows(*, enrolments: QuerySet, today: date) -> QuerySet:

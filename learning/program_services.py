@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from cms import dates
 
 from .answers import AnswerResult, answer_check, answer_choices_valid
 from .models import (
@@ -82,9 +83,10 @@ def program_enrolment_check(*, program: Program, today: date) -> str | None:
     if not program.live:
         return _("The program is not published yet.")
     if not program.enrolment_open_on(today):
-        return _("Enrolment is closed: it is open from %(opens)s to %(closes)s.") % {
-            "opens": program.enrolment_opens.isoformat(),
-            "closes": program.enrolment_closes.isoformat(),
+        return _("Enrolment is closed: it is open %(period)s.") % {
+            "period": dates.date_range(
+                program.enrolment_opens, program.enrolment_closes
+            ),
         }
     return None
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import AuditAction
 from cms.languages import path_without_language
 
+from .forms import NO_SUCH_CERTIFICATE, CertificateCheckForm
 from .models import AssessmentAttempt, CoursePage, ProgramCourse
 from .program_selectors import (
     certificate_get,
@@ -235,11 +236,38 @@ def cpd_ledger_csv(request):
 
 
 @require_GET
+def certificate_check(request):
+    """Public: the box to type a certificate's number into. A GET form, so that it
+    works without JavaScript and its answer has an address of its own: a number
+    that could be a code goes to that code's page, one that cannot is answered here.
+    """
+    if "code" not in request.GET:
+        return _certificate_check_render(request, CertificateCheckForm())
+    form = CertificateCheckForm(request.GET)
+    if form.is_valid():
+        return redirect("certificate_verify", code=form.cleaned_data["code"])
+    # Nothing typed is a mistake in the form; anything else is no such certificate.
+    status = 400 if form.has_error("code", "required") else 404
+    return _certificate_check_render(request, form, status=status)
+
+
+def _certificate_check_render(request, form, *, status: int = 200):
+    return render(
+        request, "learning/certificate_check.html", {"form": form}, status=status
+    )
+
+
+@require_GET
 def certificate_verify(request, code: str):
-    """Public: whether a certificate is valid, with name, program and date only."""
+    """Public: whether a certificate is valid, with name, program and date only.
+    An unknown number is a 404 with the box again, holding what was typed."""
     certificate = certificate_get(code=code)
     if certificate is None:
-        raise Http404
+        form = CertificateCheckForm({"code": code})
+        form.is_valid()
+        if not form.has_error("code"):
+            form.add_error("code", NO_SUCH_CERTIFICATE)
+        return _certificate_check_render(request, form, status=404)
     return render(
         request,
         "learning/certificate_verify.html",

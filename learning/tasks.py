@@ -13,9 +13,10 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cms import dates
 from consultations.notifications import Message, notify
 
 from .models import DeadlineReminder, Enrolment
@@ -42,23 +43,33 @@ def _message(enrolment: Enrolment, *, kind: str) -> Message:
         params = {
             "name": user.get_short_name(),
             "program": enrolment.program.title,
-            "deadline": formats.date_format(enrolment.program.deadline, "j F Y"),
+            "deadline": dates.full_date(enrolment.program.deadline),
+            "by_deadline": dates.date_until(
+                enrolment.program.deadline, with_year=True, by=True
+            ),
             "url": settings.WAGTAILADMIN_BASE_URL.rstrip("/")
             + reverse("learning_program_detail", args=[enrolment.program.slug]),
         }
+        # After the deadline nothing may ask to "finish by" it (issue 18: a cohort
+        # got "finish by 1 December" on 6 December): the overdue notice, in the
+        # e-mail and in the SMS, says that the deadline was and has passed.
         if kind == DeadlineReminder.Kind.OVERDUE:
             subject = _("The deadline of your training has passed")
             text = _(
                 "Hello, %(name)s!\n\nThe deadline of “%(program)s” was %(deadline)s. "
                 "You can still finish it: %(url)s"
             )
+            sms = _(
+                "Komak: the deadline of the training “%(program)s” was %(deadline)s. "
+                "You can still finish it."
+            )
         else:
             subject = _("Reminder: finish your training")
             text = _(
-                "Hello, %(name)s!\n\nPlease finish “%(program)s” by %(deadline)s: "
+                "Hello, %(name)s!\n\nPlease finish “%(program)s” %(by_deadline)s: "
                 "%(url)s"
             )
-        sms = _("Komak: finish the training “%(program)s” by %(deadline)s.")
+            sms = _("Komak: finish the training “%(program)s” %(by_deadline)s.")
         return Message(subject=subject, text=text % params, sms_text=sms % params)
 
 

@@ -43,6 +43,7 @@ urlpatterns = [
 ]
 
 certificate_urlpatterns = [
+    path("", program_views.certificate_check, name="certificate_check"),
     path(
         "<str:code>/",
         program_views.certificate_verify,

@@ -14,6 +14,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cms import dates
+
 from . import who5
 
 WIDTH = 640
@@ -123,8 +125,8 @@ def score_chart(checkins) -> ScoreChart | None:
         len(points),
     ) % {
         "count": len(points),
-        "first": points[0].date_label,
-        "last": points[-1].date_label,
+        "first": dates.day_month(points[0].answered_at),
+        "last": dates.day_month(points[-1].answered_at),
         "latest": points[-1].percentage,
         "below": below,
     }

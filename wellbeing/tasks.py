@@ -13,9 +13,10 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cms import dates
 from consultations.models import ConsentRecord
 from consultations.notifications import Message, notify
 
@@ -46,14 +47,14 @@ def _link_message(checkin: CheckIn, *, kind: str) -> Message:
             "name": client.get_short_name(),
             "specialist": checkin.specialist.user.get_full_name(),
             "link": _site_url(reverse("wellbeing_answer", args=[checkin.token])),
-            "until": formats.date_format(timezone.localtime(checkin.expires_at), "j F"),
+            "by_date": dates.date_until(checkin.expires_at, by=True),
         }
         if kind == FIRST:
             subject = _("How are you? Five short questions from your specialist")
             text = _(
                 "Hello, %(name)s!\n\n"
                 "%(specialist)s would like to know how you have been. Please "
-                "answer five short questions on this page by %(until)s:\n"
+                "answer five short questions on this page %(by_date)s:\n"
                 "%(link)s"
             )
             sms_text = _("Komak: %(specialist)s asks how you are. Answer: %(link)s")
@@ -62,7 +63,7 @@ def _link_message(checkin: CheckIn, *, kind: str) -> Message:
             text = _(
                 "Hello, %(name)s!\n\n"
                 "You have not answered the five short questions from "
-                "%(specialist)s yet. You can answer by %(until)s:\n"
+                "%(specialist)s yet. You can answer %(by_date)s:\n"
                 "%(link)s"
             )
             sms_text = _(

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AuditAction
 from audit.services import audit_record
+from cms import dates
 from consultations.models import BookingStatus, SpecialistProfile
 
 from . import selectors, services, who5
@@ -198,7 +199,7 @@ def client_checkins(request, booking_id: int):
         )
         % {
             "count": len(planned),
-            "date": formats.date_format(timezone.localtime(planned[0].due_at), "j F Y"),
+            "date": dates.full_date(planned[0].due_at),
         },
     )
     return redirect(reverse("wellbeing_client", args=[booking.pk]))

@@ -423,7 +423,11 @@ SENDFILE_BACKEND = "cms.media"
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Ko'mak"
-WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The site's address, from which links in reminders (SMS, e-mail) and the admin's own
+# links are built. `make run` sets it from PORT; production requires it.
+WAGTAILADMIN_BASE_URL = os.environ.get(
+    "WAGTAILADMIN_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
+)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
@@ -525,6 +529,9 @@ LOGGING = {
     },
 }
 KOMAK_DEMO_DATA_ALLOWED = True
+# `make run` keeps one demo talk joinable (consultations/demo.py, demo_talk_keep);
+# production never does.
+KOMAK_DEMO_KEEP_TALK = env_bool("KOMAK_DEMO_KEEP_TALK", False)
 # `manage.py demo_call_rooms` (the load test's call rooms) also needs this: a
 # scale-out stack with DEBUG off may get them, production never (production.py).
 KOMAK_LOAD_FIXTURES_ALLOWED = env_bool("KOMAK_LOAD_FIXTURES", False)

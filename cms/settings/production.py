@@ -56,6 +56,7 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 KOMAK_DEMO_DATA_ALLOWED = False
+KOMAK_DEMO_KEEP_TALK = False
 KOMAK_LOAD_FIXTURES_ALLOWED = False
 # The site does not start if sign-in codes or reminders would be written to the log
 # (accounts/checks.py, `sms_backends_refuse_logging`).

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.roles import SPECIALIST
 from audit.models import AuditAction
 from audit.services import audit_record
+from cms import dates
 
 from .. import selectors, services
 from ..forms import (
@@ -141,7 +142,7 @@ def _days_with_slots(slots: list[datetime]) -> list[tuple[date, list[tuple]]]:
 def _when(moment: datetime) -> dict:
     local = timezone.localtime(moment)
     return {
-        "date": formats.date_format(local, "j F"),
+        "date": dates.day_month(local),
         "time": formats.time_format(local, "H:i"),
     }
 

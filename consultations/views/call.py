@@ -11,6 +11,7 @@ from audit.services import audit_record
 
 from ..call_rights import call_is_open
 from ..selectors import booking_for_participant, consent_given
+from ..signaling import MAX_CHAT_CHARS
 
 
 @login_required
@@ -59,6 +60,9 @@ def call(request, booking_id: int):
             "role": role,
             "other": other,
             "strings": call_strings(other_name=other.get_short_name()),
+            # The server refuses longer chat messages (signaling.py); the field
+            # stops there and says so, rather than cutting a message silently.
+            "chat_max": MAX_CHAT_CHARS,
         },
     )
 
@@ -108,6 +112,10 @@ def call_strings(*, other_name: str) -> dict:
         "otherMuted": _("The other person muted the microphone."),
         "otherCameraOff": _("The other person turned the camera off."),
         "otherAudioOnly": _("The other person is on audio only."),
+        "chatFull": _(
+            "This is as long as one message can be. Send it, then write the rest "
+            "in the next message."
+        ),
         "you": _("You"),
         "them": other_name,
         "error": _("Something went wrong. Please reload the page."),

@@ -520,14 +520,29 @@ root.addEventListener("click", async (event) => {
   }
 });
 
+// The field stops at the server's limit (maxlength); when a message reaches it, the
+// hint under the field says so instead of the extra letters vanishing unseen.
+const chatInput = chatForm.querySelector("[data-chat-input]");
+const chatLimit = chatForm.querySelector("[data-chat-limit]");
+const chatMax = chatInput.maxLength > 0 ? chatInput.maxLength : 1000;
+const chatLimitHint = chatLimit.textContent;
+
+function showChatLimit() {
+  const full = chatInput.value.length >= chatMax;
+  chatLimit.textContent = full ? T.chatFull : chatLimitHint;
+  chatLimit.classList.toggle("field-error", full);
+}
+
+chatInput.addEventListener("input", showChatLimit);
+
 chatForm.addEventListener("submit", (event) => {
   event.preventDefault();
-  const input = chatForm.querySelector("input");
-  const text = input.value.trim();
+  const text = chatInput.value.trim().slice(0, chatMax);
   if (!text || !admitted) return;
-  send({ type: "chat", text: text.slice(0, 1000) });
+  send({ type: "chat", text });
   addChat(T.you, text);
-  input.value = "";
+  chatInput.value = "";
+  showChatLimit();
 });
 
 // Expose a little state for tests and for support staff helping on the phone.

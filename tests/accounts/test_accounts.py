@@ -102,6 +102,19 @@ class SignUpTests:
         assert 'class="field-error"' in html
         assert not User.objects.filter(username="gulnora").exists()
 
+    def test_the_errors_are_summed_up_with_links_to_their_fields(self, client):
+        response = client.post(
+            reverse("account_signup"),
+            signup_data(birth_year="1700", password1="abc", password2="abc"),
+        )
+        html = response.content.decode()
+        summary = html[
+            html.index("data-error-summary") : html.index('id="id_username"')
+        ]
+        assert uz("There is a problem") in summary
+        assert 'href="#id_birth_year"' in summary
+        assert 'href="#id_password1"' in summary
+
     def test_phone_is_unique_in_the_database(self):
         user_create(phone_number="+998900000001")
         with pytest.raises(IntegrityError):
@@ -177,6 +190,20 @@ class ProfileTests:
         assert user.full_name == "Yangi Ism"
         assert user.preferred_language == "ru"
         assert user.district == "Xiva"
+
+    def test_a_wrong_choice_is_summed_up_above_the_fields(self, client):
+        client.force_login(user_create())
+        response = client.post(
+            reverse("accounts_profile"),
+            {"full_name": "Yangi Ism", "preferred_language": "xx"},
+        )
+        html = response.content.decode()
+        assert response.status_code == 200
+        summary = html[
+            html.index("data-error-summary") : html.index('id="id_full_name"')
+        ]
+        assert uz("There is a problem") in summary
+        assert 'href="#id_preferred_language"' in summary
 
     def test_a_phone_number_posted_with_the_details_changes_nothing(self, client):
         # The number signs in: it changes only after a code (test_phone_change.py).

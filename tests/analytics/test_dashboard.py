@@ -8,13 +8,14 @@ import io
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
-from django.utils import dateformat, translation
+from django.utils import translation
 
 from analytics.aggregates import TABLES_BY_KEY
 from analytics.models import AnalyticsTable
 from analytics.tasks import analytics_refresh
 from analytics.wagtail_hooks import analytics_menu_item
 from audit.models import AuditAction, AuditRecord
+from cms import dates
 from tests.analytics.fixtures import population_make
 from tests.factories import user_create
 from tests.learning.training import coordinator_create, trainer_create
@@ -58,7 +59,7 @@ class AccessTests:
         response = client.get(reverse(DASHBOARD))
         assert response.status_code == 200
         with translation.override("uz"):
-            when = dateformat.format(response.context["computed_at"], "j F Y, H:i")
+            when = dates.date_time(response.context["computed_at"])
         assert (
             uz("Figures last computed on %(when)s (Tashkent time).", when=when)
             in response.content.decode()

@@ -71,6 +71,30 @@ class EmbeddedProfileTests:
         assert probe["media"] == str(REPO / "media")
 
 
+class SiteAddressTests:
+    """Issue 18: reminder links pointed at port 8000 whatever PORT was."""
+
+    CODE = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.WAGTAILADMIN_BASE_URL)"
+    )
+
+    def test_links_name_the_port_the_site_runs_on(self):
+        result = run_python(
+            f"import os; os.environ.pop('WAGTAILADMIN_BASE_URL', None); {self.CODE}",
+            {"PORT": "8123"},
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split()[-1] == "http://127.0.0.1:8123"
+
+    def test_an_address_that_is_set_wins(self):
+        result = run_python(
+            self.CODE, {"PORT": "8123", "WAGTAILADMIN_BASE_URL": "https://komak.uz"}
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.split()[-1] == "https://komak.uz"
+
+
 class ProductionSettingsTests:
     def test_refuses_to_start_without_secret_key(self):
         result = run_python(
@@ -108,11 +132,14 @@ class ProductionSettingsTests:
         }
         code = (
             "import django; django.setup(); from django.conf import settings as s; "
-            "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.KOMAK_DEMO_DATA_ALLOWED)"
+            "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.KOMAK_DEMO_DATA_ALLOWED, "
+            "s.KOMAK_DEMO_KEEP_TALK)"
         )
+        # Not even when the variable of `make run` is set.
+        env["KOMAK_DEMO_KEEP_TALK"] = "true"
         result = run_python(code, env, settings_module="cms.settings.production")
         assert result.returncode == 0, result.stderr
-        assert result.stdout.split() == ["False", "True", "False"]
+        assert result.stdout.split() == ["False", "True", "False", "False"]
 
     def test_refuses_to_start_without_the_public_https_address(self):
         env = {

@@ -110,6 +110,33 @@ class SeedDemoTests:
         )
         assert all(page.alias_of_id for page in untranslated)
 
+    def test_the_demo_talk_stays_joinable_while_make_run_runs(self, settings, tmp_path):
+        """Issue 18: the talk seed_demo makes is over 50 minutes later; the scheduled
+        keeper books the next one for the same two demo people."""
+        from datetime import timedelta
+
+        from django.utils import timezone
+
+        from consultations.models import Booking, BookingStatus
+        from consultations.tasks import demo_talk_keep
+
+        settings.MEDIA_ROOT = tmp_path
+        settings.KOMAK_DEMO_KEEP_TALK = True
+        call_command("seed_demo")
+        now = timezone.now()
+        talks = Booking.objects.filter(
+            client__username="client",
+            specialist__user__username="specialist",
+            status=BookingStatus.CONFIRMED,
+        )
+        seeded = [talk for talk in talks if talk.is_joinable(now)]
+        assert len(seeded) == 1
+        assert demo_talk_keep(now=now) == 0  # seed_demo's talk is enough
+        later = seeded[0].ends_at + timedelta(minutes=1)
+        assert not any(talk.is_joinable(later) for talk in talks)
+        assert demo_talk_keep(now=later) == 1
+        assert sum(talk.is_joinable(later) for talk in talks.all()) == 1
+
     def test_refused_by_production_settings(self, settings):
         settings.KOMAK_DEMO_DATA_ALLOWED = False
         with pytest.raises(CommandError):

@@ -146,6 +146,44 @@ CASES = [
 ]
 
 
+# Russian loanwords keep their Russian spelling in Uzbek Cyrillic, ц and ь included,
+# with Uzbek suffixes after the stem (cms.transliteration.LOANWORD_STEMS).
+LOANWORDS = [
+    ("konsultatsiya", "консультация"),
+    ("konsultatsiyaga", "консультацияга"),
+    ("Konsultatsiyalar", "Консультациялар"),
+    ("KONSULTATSIYA", "КОНСУЛЬТАЦИЯ"),
+    ("konsultantga", "консультантга"),
+    ("psixolog", "психолог"),
+    ("psixologlar", "психологлар"),
+    ("Psixologga", "Психологга"),
+    ("psixologiya", "психология"),
+    ("psixologik", "психологик"),
+    ("psixiatrga", "психиатрга"),
+    ("sotsial", "социал"),
+    ("sotsialga", "социалга"),
+    ("informatsiya", "информация"),
+    ("informatsiyani", "информацияни"),
+    ("stansiya", "станция"),
+    ("stansiyada", "станцияда"),
+    ("registratsiya", "регистрация"),
+    ("registratsiyadan", "регистрациядан"),
+    ("operatsiya", "операция"),
+    ("operatsiyadan", "операциядан"),
+    ("reabilitatsiyaga", "реабилитацияга"),
+    ("kompyuter", "компьютер"),
+    ("kompyuterda", "компьютерда"),
+    ("filmlar", "фильмлар"),
+    ("demensiyasi", "деменцияси"),
+    ("Psixolog bilan konsultatsiya", "Психолог билан консультация"),
+]
+
+
+@pytest.mark.parametrize(("latin", "cyrillic"), LOANWORDS)
+def test_russian_loanwords_keep_their_spelling(latin, cyrillic):
+    assert latin_to_cyrillic(latin) == cyrillic
+
+
 def test_the_table_holds_at_least_80_cases():
     assert len(CASES) >= 80
     assert len({latin for latin, _ in CASES}) == len(CASES)

@@ -264,6 +264,23 @@ class ConsentTests:
         )
         assert not ConsentRecord.objects.filter(user=person).exists()
 
+    def test_an_unticked_box_is_summed_up_at_the_top_of_the_form(self, client):
+        terms = terms_publish()
+        client.force_login(client_create(consent=False))
+        page = html(
+            client.post(reverse("consultations_consent"), {"version": terms.version})
+        )
+        form = page[page.index('action="' + reverse("consultations_consent") + '"') :]
+        summary = form[: form.index('id="id_agree"')]
+        assert 'class="error-summary" role="alert" tabindex="-1"' in summary
+        assert uz("There is a problem") in summary
+        assert (
+            '<a href="#id_agree">'
+            + uz("To book a talk, please tick the box to agree to the terms.")
+            in summary
+        )
+        assert "js/error-summary" in summary
+
     def test_agreeing_then_booking_continues_where_the_client_was(self, client):
         specialist = specialist_create()
         terms = terms_publish()

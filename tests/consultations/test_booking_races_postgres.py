@@ -248,6 +248,30 @@ for n in range(ROUNDS):
 print(json.dumps(rounds))
 """
 
+# Issue 18: two runs of the demo keeper at once (two clusters, or a slow run and the
+# next one) book one talk. A minute apart, so that the two starts differ and the
+# one-talk-per-slot constraint cannot be what stops the second.
+DEMO_KEEPER_RACE = """
+from consultations.services import booking_joinable_ensure
+rounds = []
+for n in range(ROUNDS):
+    specialist, person = specialist_make(), client_make()
+    now = timezone.now()
+
+    def keep(at):
+        def call():
+            booked = booking_joinable_ensure(client=person, specialist=specialist,
+                                             topic="grief",
+                                             lead=timedelta(minutes=5), now=at)
+            return "done" if booked else "none"
+        return call
+
+    outcomes = together(keep(now), keep(now + timedelta(seconds=60)))
+    rounds.append({"outcomes": sorted(outcomes),
+                   "confirmed": confirmed(person).count()})
+print(json.dumps(rounds))
+"""
+
 
 def scenario(database: ScratchPostgresDatabase, script: str) -> list[dict]:
     code = PRELUDE.format(rounds=ROUNDS) + script
@@ -309,3 +333,10 @@ class PostgresBookingRaceTests:
             assert uz("This talk is already cancelled.") in result["cancel_refusal"][0]
             assert result["cancel_records"] == 1
             assert result["confirmed_at_end"] == 0
+
+    def test_two_demo_keepers_at_once_book_one_talk(self, migrated_postgres):
+        rounds = scenario(migrated_postgres, DEMO_KEEPER_RACE)
+        assert len(rounds) == ROUNDS
+        for result in rounds:
+            assert result["outcomes"] == ["done", "none"], result
+            assert result["confirmed"] == 1, result

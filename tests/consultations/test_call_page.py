@@ -1,5 +1,7 @@
 """Who may open the call page, and when."""
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -139,3 +141,26 @@ class CallPageGraceTests:
             "The time for this talk has ended.",
         ):
             assert uz(words) in html
+
+    def test_the_chat_field_stops_at_the_servers_limit_and_says_so(self, client):
+        """Issue 18: messages were cut at 1,000 characters without a word."""
+        from consultations.signaling import MAX_CHAT_CHARS
+
+        booking = make_booking()
+        client.force_login(booking.client)
+        html = client.get(url(booking)).content.decode()
+        assert f'maxlength="{MAX_CHAT_CHARS}"' in html
+        assert 'aria-describedby="chat-limit"' in html
+        limit = re.search(r'<p[^>]*id="chat-limit"[^>]*>([^<]*)</p>', html)
+        assert limit is not None
+        assert limit.group(1) == uz(
+            "One message can be up to %(limit)s characters.", limit=MAX_CHAT_CHARS
+        )
+        # And the words the script shows when a message reaches the limit.
+        strings = re.search(
+            r'<script id="call-strings" type="application/json">(.*?)</script>', html
+        )
+        assert json.loads(strings.group(1))["chatFull"] == uz(
+            "This is as long as one message can be. Send it, then write the rest "
+            "in the next message."
+        )

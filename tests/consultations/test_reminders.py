@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django_q.models import Schedule
 
@@ -158,6 +159,21 @@ class RemindersTests:
         local = timezone.localtime(start)
         assert f"{local:%H:%M}" in mail.outbox[0].body
         assert "(Tashkent time)" in mail.outbox[0].body
+
+    def test_links_use_the_sites_address(self, settings, person, specialist, sms_log):
+        """Issue 18: links pointed at port 8000 whatever PORT was."""
+        settings.WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8123/"
+        start = timezone.now() + timedelta(minutes=40)
+        booking = booking_make(person, specialist, start)
+        assert reminders_send() == 1
+        with translation.override(person.preferred_language or "uz"):
+            appointments = reverse("consultations_appointments")
+            precall = reverse("consultations_precall", args=[booking.pk])
+        assert "http://127.0.0.1:8123" + appointments in mail.outbox[0].body
+        assert "http://127.0.0.1:8123" + appointments in sms_lines(sms_log)[0]
+        day = tasks._reminder_message(booking, kind="day")
+        assert "http://127.0.0.1:8123" + precall in day.text
+        assert ":8000" not in mail.outbox[0].body + day.text
 
 
 class NoShowTaskTests:

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from cms.demo_users import DEMO_PASSWORD
+from tests.support.i18n import uz
 from tests.support.live import REPO, LiveServer
 from tests.support.mfa import http_sign_in
 from tests.support.parts import port_open
@@ -44,8 +46,9 @@ def honcho_run():
     server = LiveServer()
     server.prepare()
     bin_dir = str(Path(sys.executable).parent)
+    # As `make run` has it: no DJANGO_DEBUG unless the developer sets one.
     env = {
-        **server.env,
+        **{key: value for key, value in server.env.items() if key != "DJANGO_DEBUG"},
         "PORT": str(server.port),
         "PATH": bin_dir + os.pathsep + os.environ["PATH"],
     }
@@ -76,6 +79,34 @@ class MakeRunTests:
             with urllib.request.urlopen(server.url + path, timeout=30) as response:
                 assert response.status == 200, path
                 assert "Koʻmak" in response.read().decode()
+
+    def test_a_wrong_address_is_the_sites_404_in_uzbek(self, honcho_run):
+        server, _, _ = honcho_run
+        for path, words in (
+            ("/uz/no-such-page/", uz("Page not found")),
+            ("/uz/certificates/NOSUCHCODE/", uz("No certificate with this number")),
+        ):
+            with pytest.raises(urllib.error.HTTPError) as answer:
+                urllib.request.urlopen(server.url + path, timeout=30)
+            assert answer.value.code == 404, path
+            assert answer.value.headers["Content-Language"] == "uz"
+            html = answer.value.read().decode()
+            assert '<html lang="uz"' in html
+            assert words in html, path
+            # Not Django's debug page, which lists the site's URL patterns.
+            assert "URLconf" not in html and "DEBUG = True" not in html
+
+    def test_static_files_are_served(self, honcho_run):
+        server, _, _ = honcho_run
+        with urllib.request.urlopen(server.url + "/uz/", timeout=30) as response:
+            html = response.read().decode()
+        stylesheets = re.findall(r'href="(/static/[^"]+\.css)"', html)
+        assert stylesheets
+        for href in stylesheets:
+            with urllib.request.urlopen(server.url + href, timeout=30) as response:
+                assert response.status == 200, href
+                assert response.headers["Content-Type"].startswith("text/css")
+                assert response.read()
 
     def test_trainer_reaches_the_wagtail_admin(self, honcho_run):
         server, _, _ = honcho_run

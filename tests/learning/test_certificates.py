@@ -75,7 +75,7 @@ class CertificatePdfTests:
             "завершил(а) учебную программу «Maʼlumotlar himoyasi».",
             "Uzluksiz kasbiy rivojlanish soatlari: 12,5",
             "Часы непрерывного профессионального развития: 12,5",
-            "Sana: 20-noyabr 2026-yil",
+            "Sana: 2026-yil 20-noyabr",  # year first, as Uzbek official texts write it
             "Дата: 20 ноября 2026 г.",
             certificate.code,
             verify_url,
@@ -114,6 +114,80 @@ class VerificationPageTests:
 
     def test_unknown_code_is_404(self, client):
         assert client.get("/uz/certificates/NOSUCHCODE/").status_code == 404
+
+
+def certificate_queries(queries) -> list[str]:
+    return [query["sql"] for query in queries if "learning_certificate" in query["sql"]]
+
+
+class CertificateBoxTests:
+    """The box at /certificates/ to type a certificate's number into (issue 18)."""
+
+    def test_the_box_is_one_labelled_field_and_a_button(self, client):
+        response = client.get("/uz/certificates/")
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert 'method="get"' in html
+        assert '<label for="id_code">' in html
+        assert 'name="code"' in html and 'autocomplete="off"' in html
+        assert f">{uz('Check')}</button>" in html
+        assert uz("There is a problem") not in html
+
+    def test_spaces_dashes_and_small_letters_find_the_certificate(
+        self, certificate, client
+    ):
+        code = certificate.code
+        typed = f" {code[:4].lower()}-{code[4:7]} {code[7:].lower()} "
+        response = client.get("/uz/certificates/", {"code": typed})
+        assert response.status_code == 302
+        assert response["Location"] == f"/uz/certificates/{code}/"
+        page = client.get(response["Location"])
+        assert page.status_code == 200
+        assert uz("This certificate is valid.") in page.content.decode()
+
+    def test_a_dashed_code_in_the_address_finds_it_too(self, certificate, client):
+        code = certificate.code
+        response = client.get(f"/uz/certificates/{code[:5]}-{code[5:].lower()}/")
+        assert response.status_code == 200
+
+    def test_a_wrong_code_is_404_with_the_message_and_the_box_again(self, client):
+        response = client.get("/uz/certificates/", {"code": "zzzz-2222"}, follow=True)
+        html = response.content.decode()
+        assert response.redirect_chain == [("/uz/certificates/ZZZZ2222/", 302)]
+        assert response.status_code == 404
+        assert uz("No certificate with this number") in html
+        assert 'name="code"' in html and 'value="ZZZZ2222"' in html
+        # The error summary at the top of the form, linking to the box.
+        assert uz("There is a problem") in html
+        assert 'href="#id_code"' in html
+
+    def test_the_answer_is_in_the_readers_language(self, client):
+        response = client.get("/ru/certificates/ZZZZ2222/")
+        assert response.status_code == 404
+        assert response["Content-Language"] == "ru"
+        assert '<html lang="ru"' in response.content.decode()
+
+    def test_a_malformed_code_is_404_without_looking(self, client):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            typed = client.get("/uz/certificates/", {"code": "AB$%CD"})
+            in_address = client.get("/uz/certificates/AB$CD/")
+            too_long = client.get("/uz/certificates/", {"code": "A" * 17})
+        assert certificate_queries(queries) == []
+        for response in (typed, in_address, too_long):
+            html = response.content.decode()
+            assert response.status_code == 404
+            assert uz("No certificate with this number") in html
+        assert 'value="AB$%CD"' in typed.content.decode()
+
+    def test_nothing_typed_asks_for_the_number(self, client):
+        response = client.get("/uz/certificates/", {"code": "  "})
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert uz("Type the number printed on the certificate.") in html
+        assert uz("No certificate with this number") not in html
 
 
 class RevocationTests:

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from django_q.models import Schedule
 
+from cms import dates
 from learning.models import DeadlineReminder
 from learning.program_selectors import cpd_ledger_get
 from learning.program_services import certificate_issue, certificate_revoke
@@ -22,6 +23,7 @@ from tests.learning.training import (
     program_create,
     social_worker_create,
 )
+from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +129,49 @@ class DeadlineReminderTests:
         call_command("schedule_tasks", stdout=io.StringIO())
         schedule = Schedule.objects.get(func="learning.tasks.deadline_reminders_send")
         assert schedule.schedule_type == Schedule.MINUTES
+
+    def test_nothing_asks_to_finish_by_a_deadline_that_has_passed(
+        self, settings, sms_log
+    ):
+        """Issue 18: a cohort got "finish by 1 December" on 6 December."""
+        settings.KOMAK_NOTIFICATION_BACKENDS = [
+            "consultations.notifications.EmailBackend",
+            "consultations.notifications.LoggingSmsBackend",
+        ]
+        course, _ = bank_course_create(lessons=1)
+        deadline = date(2026, 12, 1)
+        program = program_create(courses=[course], deadline=deadline)
+        enrolment_create(
+            program=program,
+            user=social_worker_create(
+                email="c@example.org", phone_number="+998901110077"
+            ),
+        )
+        assert deadline_reminders_send(today=date(2026, 12, 6)) == 1
+        with translation.override("uz"):
+            params = {
+                "program": program.title,
+                "deadline": dates.full_date(deadline),
+                "by_deadline": dates.date_until(deadline, with_year=True, by=True),
+            }
+        finish_by = uz(
+            "Komak: finish the training “%(program)s” %(by_deadline)s.", **params
+        )
+        sms = [
+            record.getMessage()
+            for record in sms_log.records
+            if record.name == "komak.sms"
+        ]
+        assert len(sms) == 1 and len(mail.outbox) == 1
+        assert finish_by not in sms[0]
+        assert (
+            uz(
+                "Komak: the deadline of the training “%(program)s” was "
+                "%(deadline)s. You can still finish it.",
+                **params,
+            )
+            in sms[0]
+        )
+        assert mail.outbox[0].subject == uz("The deadline of your training has passed")
+        # And never again for that deadline, however many runs follow.
+        assert deadline_reminders_send(today=date(2026, 12, 7)) == 0

@@ -209,6 +209,7 @@ HTTP = [
     row("learning/attempts/<int:attempt_id>/result/", "/uz/learning/attempts/999999/result/", LOGIN, 404, 404, 404, 404, 404, 404, 404),
     row("learning/cpd/", "/uz/learning/cpd/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
     row("learning/cpd/hours.csv", "/uz/learning/cpd/hours.csv", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    row("certificates/", "/uz/certificates/", 200, 200, 200, 200, 200, 200, 200, 200),
     row("certificates/<str:code>/", "/uz/certificates/NO-SUCH-CODE/", 404, 404, 404, 404, 404, 404, 404, 404),
     row("certificates/<str:code>/certificate.pdf", "/uz/certificates/NO-SUCH-CODE/certificate.pdf", LOGIN, 404, 404, 404, 404, 404, 404, 404),
     # Videos: the files of a video that does not exist.
