@@ -4,8 +4,10 @@ import uuid
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
+from django.utils.translation import gettext as _
 
 CYRILLIC_UZBEK = "uz-cyrl"
 
@@ -32,3 +34,59 @@ def content_lang(page) -> str:
     if get_language() == CYRILLIC_UZBEK:
         return ""
     return format_html(' lang="{}"', settings.LANGUAGE_CODE)
+
+
+# Counts for which the page is told the plural form; beyond them every plural rule of
+# our languages repeats with n % 100 (static/js/progress.js, waitingWords).
+PLURAL_TABLE_SIZE = 200
+
+
+def plural_table(singular: str, plural: str) -> dict:
+    """ngettext for a script: each distinct form once, and for n = 0…199 which.
+
+    A script cannot run the catalog's plural formula (the CSP allows no eval), and
+    Russian alone has three forms, so the server works out the choice for it.
+    """
+    forms: list[str] = []
+    pick: list[int] = []
+    for number in range(PLURAL_TABLE_SIZE):
+        form = ngettext(singular, plural, number)
+        if form not in forms:
+            forms.append(form)
+        pick.append(forms.index(form))
+    return {"forms": forms, "pick": pick}
+
+
+@register.simple_tag
+def progress_words() -> dict:
+    """The words static/js/progress.js shows, in the reader's language (json_script)."""
+    return {
+        "waiting": plural_table(
+            "%(count)s step waiting to be sent.",
+            "%(count)s steps waiting to be sent.",
+        ),
+        "saved": _("Saved."),
+        "signedOut": _(
+            "You are signed out. They are kept on this phone and will be sent "
+            "after you sign in again."
+        ),
+        "signIn": _("Sign in"),
+        "signInUrl": reverse("account_login"),
+        "refused": _(
+            "The server did not accept these steps. They are kept on this phone; "
+            "show this to your trainer:"
+        ),
+        "kinds": {
+            "open": _("Opened the lesson"),
+            "time": _("Time spent on the lesson"),
+            "video": _("Watched the video"),
+            "answer": _("Answered a practice question"),
+            "complete": _("Marked the lesson as done"),
+        },
+        "right": _("right"),
+        "wrong": _("not right"),
+        "chooseFirst": _("Choose an answer, then press Check."),
+        "savedOffline": _(
+            "Saved on this phone. It will be sent when the internet is back."
+        ),
+    }

@@ -1,15 +1,25 @@
-// Lesson progress that survives a weak network.
+// Lesson progress that survives a weak network (docs/offline.md, "Progress that waits").
 //
-// Every event gets an id made here, is kept in localStorage until the server has
-// confirmed it, and is sent again after a failure: the server stores an event id once,
-// so retries never count twice. Without JavaScript the same forms post normally.
+// Every event gets an id made here (or the one its form carries), waits in
+// progress-queue.js until the server has acknowledged it, and is sent again on
+// reconnection, page load, return to the page, a timer with backoff, and Background
+// Sync where a service worker exists. The server stores an event id once, so retries
+// never count twice. Without JavaScript the same forms post normally.
 
-const QUEUE_KEY = "komak.progress.queue";
+import { SYNC_TAG, drain, openQueue } from "./progress-queue.js";
+
 const HEARTBEAT_SECONDS = 30;
-const MAX_BATCH = 50;
+const FIRST_RETRY_MS = 2000;
+const LAST_RETRY_MS = 5 * 60 * 1000;
+const OLD_QUEUE_KEY = "komak.progress.queue"; // before IndexedDB: events, no owner
 
 const lessonEl = document.querySelector("[data-lesson]");
 const endpoint = lessonEl && lessonEl.dataset.progressUrl;
+const owner = lessonEl && lessonEl.dataset.learner;
+const wordsEl = document.getElementById("progress-words");
+const T = wordsEl ? JSON.parse(wordsEl.textContent) : {};
+const statusEl = document.querySelector("[data-sync-status]");
+const refusedEl = document.querySelector("[data-refused]");
 
 function newId() {
   if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -21,37 +31,74 @@ function newId() {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-function loadQueue() {
-  try {
-    return JSON.parse(localStorage.getItem(QUEUE_KEY)) || [];
-  } catch {
-    return [];
-  }
-}
-
-function saveQueue(queue) {
-  try {
-    localStorage.setItem(QUEUE_KEY, JSON.stringify(queue));
-  } catch {
-    // Storage full or blocked: events stay in memory for this page.
-  }
-}
-
+// Read again before every request: signing in again gives a new token, in the cookie
+// at once (also when the sign-in happened in another tab), in the page after a reload.
 function csrfToken() {
+  const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
+  if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
   const input = document.querySelector("input[name=csrfmiddlewaretoken]");
   return input ? input.value : "";
 }
 
-const statusEl = document.querySelector("[data-sync-status]");
-function say(text) {
-  if (statusEl) statusEl.textContent = text;
+// "3 steps waiting to be sent" in the page's language: the server sends each plural
+// form once and, for n = 0…199, which form gettext picks (beyond 199 the forms repeat
+// with n % 100, as in every plural rule of our languages).
+function waitingWords(n) {
+  const { forms, pick } = T.waiting;
+  const form = forms[n < pick.length ? pick[n] : pick[100 + (n % 100)]];
+  return form.replace("%(count)s", n);
 }
 
 const visitId = newId();
-let queue = loadQueue();
-let sending = false;
+const queuePromise = openQueue();
+let lastState = null;
+// "Saved" is said only to someone who was told that steps were waiting.
+let toldWaiting = false;
+let retryTimer = null;
+let retryDelay = FIRST_RETRY_MS;
 
-function enqueue(type, fields = {}, id = newId()) {
+// Live regions are rewritten only when what they say changes: a screen reader would
+// otherwise repeat "3 steps waiting" at every retry.
+let shownStatus = "";
+let shownRefused = 0;
+
+async function render() {
+  const queue = await queuePromise;
+  const waiting = (await queue.waiting(owner)).length;
+  const status = waiting ? `${waiting} ${lastState === "signin"}` : `0 ${toldWaiting}`;
+  if (statusEl && status !== shownStatus) {
+    shownStatus = status;
+    statusEl.replaceChildren();
+    if (waiting) {
+      statusEl.append(waitingWords(waiting));
+      toldWaiting = true;
+      if (lastState === "signin") {
+        const link = document.createElement("a");
+        link.href = `${T.signInUrl}?next=${encodeURIComponent(location.pathname)}`;
+        link.textContent = T.signIn;
+        statusEl.append(" ", T.signedOut, " ", link);
+      }
+    } else if (toldWaiting) {
+      statusEl.append(T.saved);
+    }
+  }
+  const refused = await queue.refused(owner);
+  if (refusedEl && refused.length !== shownRefused) {
+    shownRefused = refused.length;
+    const list = document.createElement("ul");
+    for (const record of refused) {
+      const item = document.createElement("li");
+      item.textContent = `${T.kinds[record.event.type]}: ${record.error}`;
+      list.append(item);
+    }
+    const intro = document.createElement("p");
+    intro.textContent = T.refused;
+    refusedEl.replaceChildren(intro, list);
+    refusedEl.hidden = false;
+  }
+}
+
+async function enqueue(type, fields = {}, id = newId()) {
   const event = {
     id,
     lesson: Number(lessonEl.dataset.lesson),
@@ -60,40 +107,50 @@ function enqueue(type, fields = {}, id = newId()) {
     at: new Date().toISOString(),
     ...fields,
   };
-  queue.push(event);
-  saveQueue(queue);
+  await (await queuePromise).add({ id, owner, endpoint, event });
   return event;
 }
 
-async function flush() {
-  if (sending || !queue.length || !endpoint) return null;
-  sending = true;
-  const batch = queue.slice(0, MAX_BATCH);
-  try {
-    const response = await fetch(endpoint, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify({ events: batch }),
-    });
-    const body = await response.json().catch(() => ({}));
-    if (response.ok || (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429)) {
-      // Stored, or refused for good (a lesson removed, a bad event): drop it either way.
-      const sent = new Set(batch.map((e) => e.id));
-      queue = loadQueue().filter((e) => !sent.has(e.id));
-      saveQueue(queue);
-      if (!response.ok) say(body.error || "");
-      return { ok: response.ok, body };
-    }
-    return { ok: false, body };
-  } catch {
-    return { ok: false, body: {} };
-  } finally {
-    sending = false;
+async function askBackgroundSync() {
+  // Only where a service worker is registered (the offline lessons' one, later).
+  if (!("serviceWorker" in navigator)) return;
+  const registration = await navigator.serviceWorker.getRegistration().catch(() => null);
+  if (registration && "sync" in registration) {
+    await registration.sync.register(SYNC_TAG).catch(() => {});
   }
 }
 
-function showFeedback(form, result) {
+function retryLater() {
+  clearTimeout(retryTimer);
+  retryTimer = setTimeout(flush, retryDelay * (0.75 + Math.random() / 2));
+  retryDelay = Math.min(retryDelay * 2, LAST_RETRY_MS);
+}
+
+// Drains run one after another: a step queued during a drain is sent by the next.
+let chain = Promise.resolve();
+function flush() {
+  chain = chain.then(drainOnce, drainOnce);
+  return chain;
+}
+
+async function drainOnce() {
+  const result = await drain(await queuePromise, { owner, csrf: csrfToken });
+  lastState = result.state;
+  for (const answer of result.answers) showFeedback(answer);
+  if (result.state === "saved") {
+    retryDelay = FIRST_RETRY_MS;
+    clearTimeout(retryTimer);
+  } else {
+    retryLater();
+    askBackgroundSync();
+  }
+  await render();
+  return result;
+}
+
+function showFeedback(result) {
+  const form = document.querySelector(`#q-${CSS.escape(result.question)} [data-question-form]`);
+  if (!form) return;
   const box = form.querySelector("[data-feedback]");
   box.replaceChildren();
   box.classList.toggle("feedback-right", result.correct);
@@ -107,57 +164,82 @@ function showFeedback(form, result) {
     const item = document.createElement("li");
     const name = document.createElement("b");
     name.textContent = label.textContent.trim();
-    item.append(name, `: ${option.correct ? form.dataset.right : form.dataset.wrong}. ${option.feedback}`);
+    item.append(name, `: ${option.correct ? T.right : T.wrong}. ${option.feedback}`);
     list.append(item);
   }
   box.append(message, list);
 }
 
-if (lessonEl && endpoint) {
-  enqueue("open");
-  flush();
+// Events queued by the localStorage version of this script, before IndexedDB.
+async function adoptOldQueue() {
+  let old = [];
+  try {
+    old = JSON.parse(localStorage.getItem(OLD_QUEUE_KEY)) || [];
+  } catch {
+    return;
+  }
+  const queue = await queuePromise;
+  for (const event of old) await queue.add({ id: event.id, owner, endpoint, event });
+  localStorage.removeItem(OLD_QUEUE_KEY);
+}
+
+if (lessonEl && endpoint && owner) {
+  adoptOldQueue()
+    .then(() => enqueue("open"))
+    .then(flush);
 
   // Time spent, counted only while the page is visible.
   let visibleSince = document.visibilityState === "visible" ? Date.now() : null;
   function recordTime() {
-    if (visibleSince === null) return;
+    if (visibleSince === null) return null;
     const seconds = Math.round((Date.now() - visibleSince) / 1000);
     visibleSince = document.visibilityState === "visible" ? Date.now() : null;
-    if (seconds >= 1) enqueue("time", { seconds: Math.min(seconds, 600) });
+    return seconds >= 1 ? enqueue("time", { seconds: Math.min(seconds, 600) }) : null;
   }
-  setInterval(() => { recordTime(); flush(); }, HEARTBEAT_SECONDS * 1000);
-  document.addEventListener("visibilitychange", () => {
+  setInterval(async () => {
+    await recordTime();
+    flush();
+  }, HEARTBEAT_SECONDS * 1000);
+  document.addEventListener("visibilitychange", async () => {
     if (document.visibilityState === "hidden") {
-      recordTime();
-      flush();
+      await recordTime();
     } else {
       visibleSince = Date.now();
     }
+    flush();
   });
-  window.addEventListener("online", flush);
+  window.addEventListener("online", () => {
+    retryDelay = FIRST_RETRY_MS;
+    flush();
+  });
 
   for (const form of document.querySelectorAll("[data-question-form]")) {
-    form.dataset.right = lessonEl.dataset.rightWord || "✓";
-    form.dataset.wrong = lessonEl.dataset.wrongWord || "✗";
     form.addEventListener("submit", async (submitEvent) => {
       submitEvent.preventDefault();
       const error = form.querySelector("[data-question-error]");
       const choices = Array.from(form.querySelectorAll("input[name=choice]:checked"), (i) => Number(i.value));
       if (!choices.length) {
         error.hidden = false;
-        error.textContent = lessonEl.dataset.chooseFirst;
+        error.textContent = T.chooseFirst;
         form.querySelector("input[name=choice]").focus();
         return;
       }
       error.hidden = true;
       const question = form.querySelector("input[name=question]").value;
-      const eventId = form.querySelector("input[name=event_id]").value;
-      form.querySelector("input[name=event_id]").value = newId();
-      enqueue("answer", { question, choices }, eventId);
-      const result = await flush();
-      const answer = result && result.ok && result.body.answers.find((a) => a.question === question);
-      if (answer) showFeedback(form, answer);
-      else say(lessonEl.dataset.savedOffline);
+      const idInput = form.querySelector("input[name=event_id]");
+      const eventId = idInput.value;
+      idInput.value = newId();
+      await enqueue("answer", { question, choices }, eventId);
+      await flush();
+      // Sent, its feedback is shown (showFeedback); not sent, say it is kept here.
+      const waiting = await (await queuePromise).waiting(owner);
+      if (waiting.some((r) => r.id === eventId)) {
+        const box = form.querySelector("[data-feedback]");
+        box.classList.remove("feedback-right", "feedback-wrong");
+        const note = document.createElement("p");
+        note.textContent = T.savedOffline;
+        box.replaceChildren(note);
+      }
     });
   }
 
@@ -165,16 +247,13 @@ if (lessonEl && endpoint) {
   if (completeForm) {
     completeForm.addEventListener("submit", async (submitEvent) => {
       submitEvent.preventDefault();
-      recordTime();
+      await recordTime();
       // The second button says a social worker helped; counted apart from "alone".
       const assisted = submitEvent.submitter && submitEvent.submitter.name === "assisted";
-      const fields = assisted ? { assisted: true } : {};
-      enqueue("complete", fields, completeForm.querySelector("input[name=event_id]").value);
-      const result = await flush();
+      await enqueue("complete", assisted ? { assisted: true } : {}, completeForm.querySelector("input[name=event_id]").value);
       completeForm.hidden = true;
-      const note = document.querySelector("[data-done-note]");
-      note.hidden = false;
-      if (!(result && result.ok)) say(lessonEl.dataset.savedOffline);
+      document.querySelector("[data-done-note]").hidden = false;
+      flush();
     });
   }
 }
