@@ -48,6 +48,7 @@ EXPORT_RELATIONS: dict[tuple[str, str], str] = {
     ("learning.lessonvisit", "user"): ABOUT_YOU,
     ("learning.lessonprogress", "user"): ABOUT_YOU,
     ("learning.practiceanswer", "user"): ABOUT_YOU,
+    ("learning.simulationrun", "user"): ABOUT_YOU,  # practice tries, choices made
     ("learning.enrolment", "user"): ABOUT_YOU,
     ("learning.certificate", "user"): ABOUT_YOU,
     ("consultations.booking", "client"): ABOUT_YOU,

@@ -12,6 +12,8 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 
+from .simulation_blocks import SimulationBlock
+
 RICH_TEXT_FEATURES = ["bold", "italic", "ol", "ul", "link", "h2", "h3"]
 
 
@@ -177,6 +179,7 @@ class LessonStreamBlock(blocks.StreamBlock):
     video = VideoBlock()
     transcript = TranscriptBlock()
     question = PracticeQuestionBlock()
+    simulation = SimulationBlock()
 
 
 class GenericStreamBlock(blocks.StreamBlock):

@@ -5,7 +5,9 @@ audience ("older" or "social_workers"), level ("beginner" or "intermediate"),
 estimated_minutes, summary, outcomes, cover_alt and lessons. Each lesson has a
 slug, title, summary, minutes and a body: a list of (block_type, value) pairs,
 where block_type is "text" (rich text HTML), "step", "tip", "warning",
-"transcript" or "question" (a dict with question, multiple and options).
+"transcript", "question" (a dict with question, multiple and options) or
+"simulation" (the raw value of `cms.simulation_blocks.SimulationBlock`: title,
+intro, screens as StreamField data, endings).
 
 Spelling follows the official Uzbek Latin alphabet: the letters o and g with
 U+02BB (as in "oʻzbek", "bogʻ") and the tutuq belgisi as U+02BC (as in
@@ -910,6 +912,113 @@ COURSES = [
                                     "text": "Bankka oʻzingiz borishni maslahat beradi",
                                     "correct": False,
                                     "feedback": "Bunday maslahatni haqiqiy bank xodimi beradi, firibgar esa bermaydi.",
+                                },
+                            ],
+                        },
+                    ),
+                    (
+                        "simulation",
+                        {
+                            "title": "Mashq: “bank xodimi” SMS kodni soʻraydi",
+                            "intro": (
+                                "Telefoningizga notanish raqamdan qoʻngʻiroq keladi. Har bir ekranda nima "
+                                "qilishingizni tanlang. Bu faqat mashq: hech bir qoʻngʻiroq va xabar haqiqiy emas."
+                            ),
+                            "screens": [
+                                {
+                                    "type": "call",
+                                    "value": {
+                                        "key": "qongiroq",
+                                        "caller_name": "Bank xavfsizlik xizmati",
+                                        "caller_number": "+998 00 000 00 00",
+                                        "says": (
+                                            "Assalomu alaykum! Men bankning xavfsizlik xizmatidanman. Humo kartangizdan "
+                                            "hozir 2 million soʻm yechib olinmoqda. Toʻxtatish uchun sizga SMS keladi, "
+                                            "undagi kodni menga ayting."
+                                        ),
+                                        "choices": [
+                                            {"label": "SMSni kutaman", "next": "sms"},
+                                            {
+                                                "label": "Karta raqamimni aytaman, tekshirib koʻrsin",
+                                                "next": "karta-aytildi",
+                                            },
+                                            {
+                                                "label": "Goʻshakni qoʻyaman",
+                                                "next": "yana-qongiroq",
+                                            },
+                                        ],
+                                    },
+                                },
+                                {
+                                    "type": "message",
+                                    "value": {
+                                        "key": "sms",
+                                        "app": "sms",
+                                        "sender": "HUMO",
+                                        "text": "Tasdiqlash kodi: 4821. Kodni hech kimga aytmang, hatto bank xodimiga ham.",
+                                        "link_text": "",
+                                        "choices": [
+                                            {
+                                                "label": "Kodni qoʻngʻiroq qilgan odamga aytaman",
+                                                "next": "kod-aytildi",
+                                            },
+                                            {
+                                                "label": "Kodni aytmayman, goʻshakni qoʻyaman",
+                                                "next": "yana-qongiroq",
+                                            },
+                                        ],
+                                    },
+                                },
+                                {
+                                    "type": "call",
+                                    "value": {
+                                        "key": "yana-qongiroq",
+                                        "caller_name": "Bank xavfsizlik xizmati",
+                                        "caller_number": "+998 00 000 00 00",
+                                        "says": "Nega goʻshakni qoʻydingiz? Pulingiz yoʻqoladi! Tezroq kodni ayting!",
+                                        "choices": [
+                                            {
+                                                "label": "Qoʻrqib ketdim, kodni aytaman",
+                                                "next": "kod-aytildi",
+                                            },
+                                            {
+                                                "label": "Javob bermayman va kartam orqasidagi bank raqamiga oʻzim qoʻngʻiroq qilaman",  # noqa: E501
+                                                "next": "xavfsiz",
+                                            },
+                                        ],
+                                    },
+                                },
+                            ],
+                            "endings": [
+                                {
+                                    "key": "kod-aytildi",
+                                    "safe": False,
+                                    "title": "Firibgar kartangizdagi pulni yechib oldi",
+                                    "explanation": (
+                                        "SMS kod — kartangizning kaliti. Haqiqiy bank xodimi bu kodni hech qachon "
+                                        "soʻramaydi. Keyingi safar kodni hech kimga aytmang, goʻshakni qoʻying va kartangiz "
+                                        "orqasidagi rasmiy raqamga oʻzingiz qoʻngʻiroq qiling. Kodni aytib qoʻygan "
+                                        "boʻlsangiz, darhol bankka qoʻngʻiroq qilib, kartani bloklating."
+                                    ),
+                                },
+                                {
+                                    "key": "karta-aytildi",
+                                    "safe": False,
+                                    "title": "Firibgar karta maʼlumotingizni oldi",
+                                    "explanation": (
+                                        "Bank karta raqamingizni biladi va uni telefonda soʻramaydi. Endi firibgar sizga "
+                                        "SMS kod yuborib, uni ham soʻraydi. Keyingi safar hech narsa aytmang, goʻshakni "
+                                        "qoʻying va bankka oʻzingiz qoʻngʻiroq qiling."
+                                    ),
+                                },
+                                {
+                                    "key": "xavfsiz",
+                                    "safe": True,
+                                    "title": "Toʻgʻri qildingiz!",
+                                    "explanation": (
+                                        "Siz hech narsa aytmadingiz va bank bilan faqat rasmiy raqam orqali bogʻlandingiz. "
+                                        "Esda tuting: qoʻrqitib, shoshiltirib, kod soʻragan odam — firibgar."
+                                    ),
                                 },
                             ],
                         },

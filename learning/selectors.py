@@ -216,11 +216,25 @@ def lesson_page_context(*, lesson: LessonPage, user) -> dict:
             answer.question_id: answer
             for answer in PracticeAnswer.objects.filter(user=user, lesson=source)
         }
+    simulations_done: set[str] = set()
+    if user.is_authenticated and any(
+        block.block_type == "simulation" for block in lesson.body
+    ):
+        from .simulation_selectors import simulation_blocks_done
+
+        simulations_done = simulation_blocks_done(user=user, lesson=source)
+    # A transcript block gives the words of the lesson's video: a lesson without a
+    # video block must not offer "the words of the video" (issue 18).
+    has_video = any(block.block_type == "video" for block in lesson.body)
     items = []
     step_number = 0
     for block in lesson.body:
+        if block.block_type == "transcript" and not has_video:
+            continue
         item = {"block": block, "step_number": None, "answer": None}
-        if block.block_type == "step":
+        if block.block_type == "simulation":
+            item["done"] = block.id in simulations_done
+        elif block.block_type == "step":
             step_number += 1
             item["step_number"] = step_number
         elif block.block_type == "question" and block.id in answers:

@@ -6,7 +6,7 @@ verification address printed on certificates is short and stays the same.
 
 from django.urls import path
 
-from . import help_views, program_views, views
+from . import help_views, program_views, simulation_views, views
 
 urlpatterns = [
     path("progress/", views.progress_record, name="learning_progress_record"),
@@ -16,6 +16,11 @@ urlpatterns = [
         name="learning_progress_detail",
     ),
     path("my/", views.my_learning, name="learning_my_learning"),
+    path(
+        "simulations/<int:lesson_id>/<str:block_id>/",
+        simulation_views.simulation_play,
+        name="learning_simulation",
+    ),
     path("programs/", program_views.my_training, name="learning_my_training"),
     path(
         "programs/<slug:slug>/",

@@ -4,7 +4,8 @@
 - `programs`: training programs for social workers, cohorts and enrolments;
 - `assessments`: attempts at a course's final assessment;
 - `certificates`: certificates, their revocation and deadline reminders;
-- `help`: help with a lesson recorded by a social worker.
+- `help`: help with a lesson recorded by a social worker;
+- `simulations`: a learner's runs through a lesson's practice simulation.
 """
 
 from .assessments import AssessmentAttempt
@@ -23,6 +24,7 @@ from .courses import (
 )
 from .help import HelpMode, LessonHelp
 from .programs import Cohort, Enrolment, Program, ProgramCourse
+from .simulations import SimulationRun
 
 __all__ = [
     "AssessmentAttempt",
@@ -44,4 +46,5 @@ __all__ = [
     "Program",
     "ProgramCourse",
     "ProgressEvent",
+    "SimulationRun",
 ]

@@ -316,6 +316,9 @@ class ProgressEvent(models.Model):
         VIDEO = "video", _("Video position")
         ANSWER = "answer", _("Answered")
         COMPLETE = "complete", _("Completed")
+        # Recorded by the server when a simulation reaches a safe ending; the
+        # progress API does not accept it from devices (learning/events.py).
+        SIMULATION = "simulation", _("Practice done safely")
 
     event_id = models.UUIDField(unique=True)
     user = models.ForeignKey(

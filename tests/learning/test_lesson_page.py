@@ -149,3 +149,31 @@ class LessonFormTests:
             )
             assert response.status_code == 400
         assert ProgressEvent.objects.count() == 0
+
+
+class TranscriptTests:
+    """Issue 18: a lesson without a video offered "the words of the video"."""
+
+    TRANSCRIPT = {"type": "transcript", "value": {"text": "Videoda aytilgan soʻzlar."}}
+
+    def lesson_with(self, *blocks):
+        _, lessons = course_create(lessons=1)
+        lesson = lessons[0]
+        for block in blocks:
+            lesson.body.append((block["type"], block["value"]))
+        lesson.save_revision().publish()
+        return lesson
+
+    def test_a_lesson_without_a_video_does_not_offer_the_videos_words(self, client):
+        lesson = self.lesson_with(self.TRANSCRIPT)
+        html = client.get(lesson.url).content.decode()
+        assert uz("Transcript: the words of the video") not in html
+        assert "Videoda aytilgan soʻzlar." not in html
+        assert "Kirish matni." in html  # the rest of the lesson is there
+
+    def test_a_lesson_with_a_video_offers_its_transcript(self, client):
+        video = {"type": "video", "value": {"video": None, "title": "Quvvatlash"}}
+        lesson = self.lesson_with(video, self.TRANSCRIPT)
+        html = client.get(lesson.url).content.decode()
+        assert uz("Transcript: the words of the video") in html
+        assert "Videoda aytilgan soʻzlar." in html

@@ -200,6 +200,8 @@ HTTP = [
     row("learning/progress/", "/uz/learning/progress/", 405, 405, 405, 405, 405, 405, 405, 405),
     row("learning/progress/<int:lesson_id>/", "/uz/learning/progress/{lesson}/", 401, 200, 200, 200, 200, 200, 200, 200),
     row("learning/my/", "/uz/learning/my/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    # A simulation of a published lesson: 200 to all (a visitor is asked to sign in); the world's lesson has none, so 404.
+    row("learning/simulations/<int:lesson_id>/<str:block_id>/", "/uz/learning/simulations/{lesson}/no-such-block/", 404, 404, 404, 404, 404, 404, 404, 404),
     # Training programs, assessments and certificates: with no such program, attempt
     # or certificate, 404; a certificate's check page is public.
     row("learning/programs/", "/uz/learning/programs/", LOGIN, 200, 200, 200, 200, 200, 200, 200),

@@ -24,6 +24,7 @@ from cms.demo_content import COURSES
 from cms.demo_translation import demo_course_translate
 from cms.demo_users import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS
 from cms.setup import site_structure_ensure
+from cms.simulation_blocks import SimulationBlock
 from consultations.demo import seed_consultations
 from learning.demo import seed_training
 from learning.events import EventIn
@@ -56,6 +57,11 @@ def _stream(body: list) -> list[dict]:
             blocks.append({"type": "transcript", "value": {"text": value}})
         elif kind == "question":
             blocks.append({"type": "question", "value": value})
+        elif kind == "simulation":
+            # Checked as the admin would on saving, so a broken demo graph fails here.
+            block = SimulationBlock()
+            block.clean(block.to_python(value))
+            blocks.append({"type": "simulation", "value": value})
         else:
             raise CommandError(f"Unknown demo block kind: {kind}")
     return blocks
