@@ -31,7 +31,9 @@ from .services import BookingError, booking_joinable_ensure, consent_accept
 
 logger = logging.getLogger(__name__)
 
-DEMO_TERMS_VERSION = "2026-1"
+# 2026-1 was written in Uzbek alone; 2026-2 says the same in every language.
+DEMO_TERMS_VERSION = "2026-2"
+OLD_DEMO_TERMS_VERSION = "2026-1"
 DEMO_TERMS_TEXT = """\
 Bu shartlar Koʻmak orqali psixolog yoki ijtimoiy xodim bilan onlayn suhbatlar uchun.
 
@@ -95,23 +97,133 @@ def _specialist_ensure(user) -> SpecialistProfile:
     return profile
 
 
+# The demo's terms, in Uzbek (the model's own fields) and in the other interface
+# languages, so that the consent page can be read and agreed to in each of them.
+DEMO_TERMS_UZ = {
+    "operator": "Koʻmak (namuna tashkilot), Toshkent sh. Telefon: +998 71 000 00 00.",
+    "purposes": "Psixolog yoki ijtimoiy xodim bilan onlayn suhbatni tashkil etish "
+    "va eslatmalar yuborish.",
+    "data_categories": "Ism, telefon raqami, suhbat vaqti va mavzusi, "
+    "aloqa tekshiruvi natijalari, mutaxassisning yopiq qaydlari "
+    "(sogʻliq haqidagi maʼlumot).",
+    "term": "Rozilik qaytarib olinguncha amal qiladi; suhbat maʼlumotlari "
+    "3 yildan keyin anonimlashtiriladi.",
+    "third_parties": "Uchinchi shaxslarga berilmaydi va Oʻzbekistondan "
+    "tashqariga chiqarilmaydi.",
+    "text": DEMO_TERMS_TEXT,
+}
+
+DEMO_TERMS_TRANSLATIONS = {
+    "ru": {
+        "operator": "Koʻmak (демонстрационная организация), г. Ташкент. "
+        "Телефон: +998 71 000 00 00.",
+        "purposes": "Организация онлайн-беседы с психологом или социальным "
+        "работником и отправка напоминаний.",
+        "data_categories": "Имя, номер телефона, время и тема беседы, результаты "
+        "проверки связи, закрытые заметки специалиста (сведения о здоровье).",
+        "term": "Согласие действует, пока вы его не отзовёте; данные о беседах "
+        "обезличиваются через 3 года.",
+        "third_parties": "Третьим лицам не передаются и за пределы Узбекистана не "
+        "вывозятся.",
+        "text": """\
+Эти условия касаются онлайн-бесед с психологом или социальным работником через \
+Koʻmak.
+
+Что мы храним: ваше имя, номер телефона, время и тему беседы, состоялась ли \
+беседа, результат проверки связи. Специалист может написать для себя короткую \
+заметку о беседе; её видит только этот специалист.
+
+Что мы не записываем: ни звук, ни изображение беседы не записываются и не \
+хранятся. Беседа идёт только между вами и специалистом.
+
+Беседа бесплатная и добровольная. Вы можете прекратить её в любой момент.
+
+Вы можете отозвать согласие в любое время: откройте ссылку «Условия \
+онлайн-бесед» на странице «Мои беседы». Тогда перед следующей беседой мы \
+спросим вас снова.
+
+Если вам или другому человеку сейчас грозит опасность, позвоните по номеру 112.
+""",
+    },
+    "kaa": {
+        "operator": "Koʻmak (úlgi shólkem), Tashkent q. Telefon: +998 71 000 00 00.",
+        "purposes": "Psixolog yamasa sociallıq xızmetker menen onlayn sáwbetti "
+        "shólkemlestiriw hám eskertiwler jiberiw.",
+        "data_categories": "Atı, telefon nomeri, sáwbettiń waqtı hám teması, "
+        "baylanıstı tekseriw nátiyjeleri, qánigeniń jabıq jazbaları "
+        "(densawlıq haqqında maǵlıwmat).",
+        "term": "Razılıq qaytarıp alınǵanǵa shekem kúshke iye; sáwbet "
+        "maǵlıwmatları 3 jıldan soń anonimlestiriledi.",
+        "third_parties": "Úshinshi tárepke berilmeydi hám Ózbekstannan sırtqa "
+        "shıǵarılmaydı.",
+        "text": """\
+Bul shártler Koʻmak arqalı psixolog yamasa sociallıq xızmetker menen onlayn \
+sáwbetler ushın.
+
+Biz neni saqlaymız: atıńız, telefon nomerińiz, sáwbettiń waqtı hám teması, \
+sáwbettiń bolǵan-bolmaǵanı, baylanıstı tekseriw nátiyjesi. Qánige sáwbet haqqında \
+ózi ushın qısqa eskertpe jazıwı múmkin; onı tek usı qánige kóredi.
+
+Biz neni jazıp almaymız: sáwbettiń dawısı da, súwreti de jazıp alınbaydı hám \
+saqlanbaydı. Sáwbet tek siz benen qánige arasında boladı.
+
+Sáwbet biypul hám óz erkińiz benen. Sáwbetti qálegen waqıtta toqtatıwıńız múmkin.
+
+Razılıǵıńızdı qálegen waqıtta qaytarıp alıwıńız múmkin: «Sáwbetlerim» \
+betindegi «Onlayn sáwbetler shártleri» siltemesin ashıń. Sonda keyingi sáwbetten \
+aldın sizden jáne soraymız.
+
+Eger sizge yamasa basqa adamǵa házir qáwip tónip tursa, 112 nomerine qońıraw \
+etiń.
+""",
+    },
+    "en": {
+        "operator": "Koʻmak (demonstration organisation), Tashkent. "
+        "Telephone: +998 71 000 00 00.",
+        "purposes": "Arranging an online talk with a psychologist or a social "
+        "worker, and sending reminders.",
+        "data_categories": "Name, telephone number, time and topic of the talk, "
+        "results of the connection check, the specialist's private notes "
+        "(health data).",
+        "term": "Valid until you withdraw it; data about talks is anonymised "
+        "after 3 years.",
+        "third_parties": "Not given to anyone else and not taken out of Uzbekistan.",
+        "text": """\
+These terms are for online talks with a psychologist or a social worker through \
+Koʻmak.
+
+What we keep: your name, your telephone number, the time and topic of the talk, \
+whether the talk took place, and the result of the connection check. The \
+specialist may write a short note about the talk for themselves; only that \
+specialist sees it.
+
+What we do not record: neither the sound nor the picture of the talk is recorded \
+or kept. The talk is only between you and the specialist.
+
+The talk is free and voluntary. You can stop it at any moment.
+
+You can withdraw your agreement at any time: open the link "Terms for online \
+talks" on the "My appointments" page. We will then ask you again before your next \
+talk.
+
+If you or someone else is in danger right now, call 112.
+""",
+    },
+}
+
+
 def _terms_ensure() -> ConsentTerms:
+    """The latest terms: a site's own are kept as they are; the demo's are published
+    if there are none. The demo's first version (2026-1) was in Uzbek alone, and a
+    version someone accepted cannot be given translations afterwards, so an older
+    demo database gets the demo's new version, and everyone is asked again."""
     terms = ConsentTerms.objects.order_by("-published_at").first()
-    if terms is None:
-        terms = ConsentTerms.objects.create(
+    if terms is None or (
+        terms.version == OLD_DEMO_TERMS_VERSION and terms.text == DEMO_TERMS_TEXT
+    ):
+        terms, _created = ConsentTerms.objects.get_or_create(
             version=DEMO_TERMS_VERSION,
-            text=DEMO_TERMS_TEXT,
-            operator="Koʻmak (namuna tashkilot), Toshkent sh. "
-            "Telefon: +998 71 000 00 00.",
-            purposes="Psixolog yoki ijtimoiy xodim bilan onlayn suhbatni tashkil etish "
-            "va eslatmalar yuborish.",
-            data_categories="Ism, telefon raqami, suhbat vaqti va mavzusi, "
-            "aloqa tekshiruvi natijalari, mutaxassisning yopiq qaydlari "
-            "(sogʻliq haqidagi maʼlumot).",
-            term="Rozilik qaytarib olinguncha amal qiladi; suhbat maʼlumotlari "
-            "3 yildan keyin anonimlashtiriladi.",
-            third_parties="Uchinchi shaxslarga berilmaydi va Oʻzbekistondan "
-            "tashqariga chiqarilmaydi.",
+            defaults={**DEMO_TERMS_UZ, "translations": DEMO_TERMS_TRANSLATIONS},
         )
     return terms
 

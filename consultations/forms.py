@@ -10,12 +10,19 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from accounts.roles import SPECIALIST
 
-from .models import SpecialistProfile, Topic
+from .models import (
+    TERMS_PARTS,
+    TERMS_TRANSLATED_LANGUAGES,
+    ConsentTerms,
+    SpecialistProfile,
+    Topic,
+)
 from .selectors import slot_is_offered
 from .services import BookingError, booking_horizon_check
 
@@ -239,3 +246,80 @@ class SpecialistProfileAdminForm(WagtailAdminModelForm):
             self.fields["user"].queryset = (
                 get_user_model().objects.filter(people).distinct()
             )
+
+
+def _terms_field_name(language: str, part: str) -> str:
+    return f"{language}_{part}"
+
+
+class ConsentTermsAdminForm(WagtailAdminModelForm):
+    """The coordinators' form for a version of the terms: the Uzbek text in the
+    model's fields, then each other language's parts as plain text boxes (stored
+    together in `translations`, not typed as raw JSON).
+
+    A language is either written out in full or left empty: a consent page must
+    never show half its parts in one language. The model refuses any change,
+    translations included, once someone has accepted the version."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        stored = self.instance.translations or {}
+        for language in TERMS_TRANSLATED_LANGUAGES:
+            for part in TERMS_PARTS:
+                name = _terms_field_name(language, part)
+                self.fields[name] = forms.CharField(
+                    label=format_lazy(
+                        "{} ({})",
+                        ConsentTerms._meta.get_field(part).verbose_name,
+                        TERMS_LANGUAGE_NAMES[language],
+                    ),
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 8 if part == "text" else 2}),
+                    initial=(stored.get(language) or {}).get(part, ""),
+                )
+
+    def clean(self):
+        cleaned = super().clean()
+        translations = {}
+        for language in TERMS_TRANSLATED_LANGUAGES:
+            parts = {
+                part: (cleaned.get(_terms_field_name(language, part)) or "").strip()
+                for part in TERMS_PARTS
+            }
+            if not any(parts.values()):
+                continue
+            for part, value in parts.items():
+                if not value:
+                    self.add_error(
+                        _terms_field_name(language, part),
+                        format_lazy(
+                            _(
+                                "{}: write every part of the terms, or leave them "
+                                "all empty."
+                            ),
+                            TERMS_LANGUAGE_NAMES[language],
+                        ),
+                    )
+            translations[language] = parts
+        self.instance.translations = translations
+        return cleaned
+
+    class Meta:
+        model = ConsentTerms
+        fields = [
+            "version",
+            "operator",
+            "purposes",
+            "data_categories",
+            "term",
+            "third_parties",
+            "text",
+            "published_at",
+        ]
+
+
+TERMS_LANGUAGE_NAMES = {
+    "ru": _("Russian"),
+    "kaa": _("Karakalpak"),
+    "en": _("English"),
+}

@@ -10,6 +10,7 @@ Bookings, consent records and notes are kept out of Wagtail's reference index
 of the consent terms ever lists the consultations or the clients behind them.
 """
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -309,6 +310,36 @@ class ConsentTermsLocked(Exception):
         super().__init__(self.message)
 
 
+# The parts of a version that are written out, each in every language it is read in.
+TERMS_PARTS = (
+    "operator",
+    "purposes",
+    "data_categories",
+    "term",
+    "third_parties",
+    "text",
+)
+# Languages whose text is written in `ConsentTerms.translations`. Uzbek is the
+# model's own fields; Uzbek Cyrillic is that same text, written in Cyrillic as the
+# page is sent (cms.transliteration.CyrillicPageMiddleware), so it needs no text of
+# its own: a transliteration changes the letters, never what was agreed.
+TERMS_TRANSLATED_LANGUAGES = ("ru", "kaa", "en")
+TERMS_UZBEK_LANGUAGES = ("uz", "uz-cyrl")
+
+
+@dataclass(frozen=True)
+class TermsText:
+    """A version's text in one language, as the consent page shows it."""
+
+    language: str
+    operator: str
+    purposes: str
+    data_categories: str
+    term: str
+    third_parties: str
+    text: str
+
+
 class ConsentTermsQuerySet(models.QuerySet):
     """Bulk writes refuse accepted versions too, as `ConsentTerms.save()` and
     `delete()` do (on PostgreSQL a trigger also refuses raw SQL)."""
@@ -351,6 +382,13 @@ class ConsentTerms(models.Model):
     `save()`, `delete()` and the queryset's `update()` and `delete()` raise
     `ConsentTermsLocked`; on PostgreSQL a trigger refuses the same in SQL
     (migration 0003).
+
+    A person may agree only to a text they can read: the fields are the Uzbek text
+    (also shown in Uzbek Cyrillic), and `translations` holds the Russian, Karakalpak
+    and English ones (`text_in`). Translations are part of the version, so they are
+    written before it is published: adding one to an accepted version is an edit,
+    refused like any other (by `save()` and by the trigger, which compares whole
+    rows), and needs a new version.
     """
 
     version = models.CharField(
@@ -392,6 +430,15 @@ class ConsentTerms(models.Model):
     text = models.TextField(
         verbose_name=_("full text"),
     )
+    translations = models.JSONField(
+        verbose_name=_("translations"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The same terms in Russian, Karakalpak and English. A person can agree "
+            "only in a language the terms are written in."
+        ),
+    )
     published_at = models.DateTimeField(
         verbose_name=_("published at"),
         default=timezone.now,
@@ -407,6 +454,30 @@ class ConsentTerms(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+    def text_in(self, language: str) -> TermsText | None:
+        """The version as written in `language` (an interface language), or None.
+
+        The fields of the model are the Uzbek text, also shown in Uzbek Cyrillic;
+        `translations` holds the others, {"ru": {"operator": ..., "text": ...}}. A
+        language counts only when its full text is there."""
+        if language in TERMS_UZBEK_LANGUAGES:
+            parts = {part: getattr(self, part) for part in TERMS_PARTS}
+        elif language in TERMS_TRANSLATED_LANGUAGES:
+            parts = (self.translations or {}).get(language) or {}
+            parts = {part: str(parts.get(part) or "") for part in TERMS_PARTS}
+        else:
+            return None
+        if not parts["text"].strip():
+            return None
+        return TermsText(language=language, **parts)
+
+    def languages(self) -> list[str]:
+        """The interface languages this version can be read and accepted in, in the
+        order of settings.LANGUAGES."""
+        return [
+            code for code, _name in settings.LANGUAGES if self.text_in(code) is not None
+        ]
 
     def is_accepted(self) -> bool:
         """Whether anyone has ever accepted this version (withdrawn consents count)."""
@@ -448,6 +519,14 @@ class ConsentRecord(models.Model):
         related_name="consent_records",
     )
     terms = models.ForeignKey(ConsentTerms, on_delete=models.PROTECT, related_name="+")
+    # The interface language in which the person read and accepted the terms: what
+    # they agreed to is `terms.text_in(language)`. Records made before the terms had
+    # other languages were of the Uzbek text.
+    language = models.CharField(
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="uz",
+    )
     accepted_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 

@@ -325,13 +325,33 @@ def booking_reschedule(
         )
 
 
-def consent_accept(*, user, request=None) -> ConsentRecord:
+def consent_language_missing_message() -> str:
+    """Why the terms cannot be agreed to here, in the reader's language."""
+    return _(
+        "These terms are not yet written in your language, so you cannot agree to "
+        "them in it. You can read and agree to them in one of the languages below."
+    )
+
+
+def consent_accept(
+    *, user, language: str = settings.LANGUAGE_CODE, request=None
+) -> ConsentRecord:
+    """Record that `user` agreed to the current terms, read in `language`.
+
+    Nobody can agree to a text they were not given in their language: a version
+    without a text in `language` is refused (BookingError, code "language") and
+    nothing is written."""
     terms = consent_current_terms()
     if terms is None:
         raise BookingError(_("The terms are not published yet."))
+    if terms.text_in(language) is None:
+        raise BookingError(consent_language_missing_message(), code="language")
     with transaction.atomic():
         record, created = ConsentRecord.objects.get_or_create(
-            user=user, terms=terms, withdrawn_at=None
+            user=user,
+            terms=terms,
+            withdrawn_at=None,
+            defaults={"language": language},
         )
         if created:
             audit_record(
@@ -339,7 +359,11 @@ def consent_accept(*, user, request=None) -> ConsentRecord:
                 action=AuditAction.CONSENT_ACCEPT,
                 target=record,
                 request=request,
-                detail={"terms": terms.pk, "version": terms.version},
+                detail={
+                    "terms": terms.pk,
+                    "version": terms.version,
+                    "language": language,
+                },
             )
     return record
 

@@ -20,7 +20,7 @@ from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .forms import SpecialistProfileAdminForm
+from .forms import ConsentTermsAdminForm, SpecialistProfileAdminForm
 from .models import (
     ConsentTerms,
     ConsentTermsLocked,
@@ -152,7 +152,8 @@ class ConsentTermsInspectView(generic.InspectView):
 
 class ConsentTermsViewSet(ModelViewSet):
     """Publish a new version ("Copy" starts one from an old version) rather than
-    editing one that people have accepted: accepted versions can only be read."""
+    editing one that people have accepted: accepted versions can only be read, and
+    a missing language is added by publishing a new version with it."""
 
     model = ConsentTerms
     icon = "doc-full"
@@ -167,16 +168,10 @@ class ConsentTermsViewSet(ModelViewSet):
         "published_at",
         BooleanColumn("is_accepted_by_anyone", label=_("Accepted by anyone")),
     ]
-    form_fields = [
-        "version",
-        "operator",
-        "purposes",
-        "data_categories",
-        "term",
-        "third_parties",
-        "text",
-        "published_at",
-    ]
+
+    def get_form_class(self, for_update=False):
+        # The Uzbek text, then the other languages (see ConsentTermsAdminForm).
+        return ConsentTermsAdminForm
 
 
 class ConsultationsViewSetGroup(ModelViewSetGroup):

@@ -18,8 +18,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import formats, timezone
+from django.urls import reverse, translate_url
+from django.utils import formats, timezone, translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -461,6 +461,8 @@ def book_confirm(request):
 def consent(request):
     """The terms for online talks: read, agree (once per version), or withdraw."""
     terms = selectors.consent_current_terms()
+    language = translation.get_language()
+    text = terms.text_in(language) if terms is not None else None
     next_url = _safe_next(
         request, request.POST.get("next") or request.GET.get("next", "")
     )
@@ -472,10 +474,22 @@ def consent(request):
                 None, _("The terms have just changed. Please read them again.")
             )
             status = 409
+        elif text is None:
+            # Not written in the reader's language: nobody agrees to what they
+            # were not given to read. Nothing is saved; the page offers the
+            # languages the version is written in.
+            status = 400
         elif form.is_valid():
-            services.consent_accept(user=request.user, request=request)
-            messages.success(request, _("Thank you. You have agreed to the terms."))
-            return redirect(next_url or reverse("consultations_appointments"))
+            try:
+                services.consent_accept(
+                    user=request.user, language=language, request=request
+                )
+            except services.BookingError as error:  # the terms changed meanwhile
+                form.add_error(None, error.message)
+                status = 409
+            else:
+                messages.success(request, _("Thank you. You have agreed to the terms."))
+                return redirect(next_url or reverse("consultations_appointments"))
         else:
             status = 400
     return render(
@@ -483,12 +497,31 @@ def consent(request):
         "consultations/consent.html",
         {
             "terms": terms,
+            "text": text,
+            "missing_message": services.consent_language_missing_message(),
+            "other_languages": _terms_languages(request, terms) if text is None else [],
             "given": terms is not None and selectors.consent_given(user=request.user),
             "form": form,
             "next": next_url,
         },
         status=status,
     )
+
+
+def _terms_languages(request, terms) -> list[dict]:
+    """The languages a version is written in, each with the consent page's address
+    in that language (the same `next`), named in its own language."""
+    if terms is None:
+        return []
+    path = request.get_full_path()
+    return [
+        {
+            "code": code,
+            "name": translation.get_language_info(code)["name_local"],
+            "url": translate_url(path, code),
+        }
+        for code in terms.languages()
+    ]
 
 
 @login_required

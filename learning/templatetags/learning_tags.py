@@ -9,6 +9,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
+from cms.templatetags.komak_languages import shown_in_uzbek
+
 CYRILLIC_UZBEK = "uz-cyrl"
 
 register = template.Library()
@@ -34,6 +36,20 @@ def content_lang(page) -> str:
     if get_language() == CYRILLIC_UZBEK:
         return ""
     return format_html(' lang="{}"', settings.LANGUAGE_CODE)
+
+
+@register.simple_tag
+def content_note(page, kind: str = "") -> str:
+    """The visible note, in the reader's language, that a page not yet translated
+    into it is shown in Uzbek (the companion of `content_lang`). `kind` is "card"
+    on a course list; otherwise it follows the page: lesson, course or page."""
+    if getattr(page, "alias_of_id", None) is None:
+        return ""
+    if not kind:
+        kind = {"lessonpage": "lesson", "coursepage": "course"}.get(
+            page._meta.model_name, "page"
+        )
+    return shown_in_uzbek(kind)
 
 
 # Counts for which the page is told the plural form; beyond them every plural rule of
