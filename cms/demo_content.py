@@ -14,6 +14,364 @@ U+02BB (as in "oʻzbek", "bogʻ") and the tutuq belgisi as U+02BC (as in
 "maʼlumot"). No straight ASCII apostrophes are used in the content.
 """
 
+# Practice simulations used by the lessons below (the raw value of
+# `cms.simulation_blocks.SimulationBlock`), kept apart so the lessons stay readable.
+
+PRIZE_SMS_SIMULATION = {
+    "title": "Mashq: “yutuq” haqida SMS",
+    "intro": (
+        "Telefoningizga katta pul yutganingiz haqida SMS keladi. Har bir ekranda nima "
+        "qilishingizni tanlang. Bu faqat mashq: hech bir xabar va havola haqiqiy emas."
+    ),
+    "screens": [
+        {
+            "type": "message",
+            "value": {
+                "key": "sms",
+                "app": "sms",
+                "sender": "+998 90 000 00 00",
+                "text": (
+                    "Tabriklaymiz! Siz “Bayram aksiyasi”da 5 000 000 soʻm yutdingiz. "
+                    "Yutuqni olish uchun 24 soat ichida havolaga kiring."
+                ),
+                "link_text": "yutuq-olish.example",
+                "choices": [
+                    {"label": "Havolani ochaman", "next": "sayt"},
+                    {"label": "Yuboruvchiga qoʻngʻiroq qilaman", "next": "qongiroq"},
+                    {
+                        "label": "Xabarni oʻchirib, raqamni bloklayman",
+                        "next": "xavfsiz",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "form",
+            "value": {
+                "key": "sayt",
+                "title": "Yutuqni olish",
+                "intro": (
+                    "Pulni kartangizga oʻtkazamiz. Karta maʼlumotlarini va SMS orqali "
+                    "kelgan kodni kiriting."
+                ),
+                "fields": [
+                    {"label": "Karta raqami", "kind": "number"},
+                    {"label": "Karta amal qilish muddati", "kind": "date"},
+                    {"label": "SMS kod", "kind": "code"},
+                ],
+                "choices": [
+                    {"label": "Maʼlumotlarni yuboraman", "next": "karta-berildi"},
+                    {
+                        "label": "Hech narsa yozmay, sahifani yopaman",
+                        "next": "xavfsiz",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "call",
+            "value": {
+                "key": "qongiroq",
+                "caller_name": "Aksiya tashkilotchisi",
+                "caller_number": "+998 90 000 00 00",
+                "says": (
+                    "Yutugʻingizni yuborishimiz uchun avval 150 000 soʻm “soliq” "
+                    "toʻlashingiz kerak. Hozir karta raqamini aytaman, pul oʻtkazing."
+                ),
+                "choices": [
+                    {"label": "Pulni oʻtkazaman", "next": "pul-yuborildi"},
+                    {
+                        "label": "Goʻshakni qoʻyib, raqamni bloklayman",
+                        "next": "xavfsiz",
+                    },
+                ],
+            },
+        },
+    ],
+    "endings": [
+        {
+            "key": "karta-berildi",
+            "safe": False,
+            "title": "Firibgar kartangizdagi pulni yechib oldi",
+            "explanation": (
+                "Yutuq berish uchun hech kim karta muddatini va SMS kodni soʻramaydi. "
+                "Siz qatnashmagan aksiyada yutib boʻlmaydi. Maʼlumotni yuborib "
+                "qoʻygan boʻlsangiz, darhol bankka qoʻngʻiroq qilib, kartani bloklating."
+            ),
+        },
+        {
+            "key": "pul-yuborildi",
+            "safe": False,
+            "title": "“Soliq” uchun pulingiz ketdi",
+            "explanation": (
+                "Haqiqiy yutuq uchun oldindan pul toʻlanmaydi. Firibgar endi yana "
+                "pul soʻraydi. Qaytib qoʻngʻiroq qilmang, raqamni bloklang va "
+                "yaqinlaringizga aytib bering."
+            ),
+        },
+        {
+            "key": "xavfsiz",
+            "safe": True,
+            "title": "Toʻgʻri qildingiz!",
+            "explanation": (
+                "Siz qatnashmagan tanlovda yutib boʻlmaydi. Bunday xabardagi havolani "
+                "ochmang va yuboruvchiga qoʻngʻiroq qilmang: xabarni oʻchiring va "
+                "raqamni bloklang."
+            ),
+        },
+    ],
+}
+
+NEW_NUMBER_SIMULATION = {
+    "title": "Mashq: “Oyi, bu mening yangi raqamim”",
+    "intro": (
+        "Messenjerda notanish raqamdan farzandingiz nomidan xabar keladi. Har bir "
+        "ekranda nima qilishingizni tanlang. Bu faqat mashq: hech bir xabar haqiqiy emas."
+    ),
+    "screens": [
+        {
+            "type": "message",
+            "value": {
+                "key": "xabar",
+                "app": "messenger",
+                "sender": "+998 93 000 00 00",
+                "text": (
+                    "Assalomu alaykum, oyi! Bu mening yangi raqamim, eski telefonim "
+                    "buzildi. Eski raqamimni oʻchirib, buni saqlab qoʻying."
+                ),
+                "link_text": "",
+                "choices": [
+                    {"label": "Raqamni saqlab, javob yozaman", "next": "pul-sorash"},
+                    {
+                        "label": "Farzandimning eski raqamiga qoʻngʻiroq qilib, tekshiraman",  # noqa: E501
+                        "next": "xavfsiz",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "message",
+            "value": {
+                "key": "pul-sorash",
+                "app": "messenger",
+                "sender": "+998 93 000 00 00",
+                "text": (
+                    "Oyi, zudlik bilan 2 000 000 soʻm kerak, ertaga qaytaraman. Hozir "
+                    "gapira olmayman. Mana bu kartaga tashlang: 8600 0000 0000 0000."
+                ),
+                "link_text": "",
+                "choices": [
+                    {"label": "Darrov pul oʻtkazaman", "next": "pul-yuborildi"},
+                    {"label": "Ovozli xabar yuborishini soʻrayman", "next": "bahona"},
+                    {
+                        "label": "Eski raqamiga qoʻngʻiroq qilib, oʻzidan soʻrayman",
+                        "next": "xavfsiz",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "message",
+            "value": {
+                "key": "bahona",
+                "app": "messenger",
+                "sender": "+998 93 000 00 00",
+                "text": (
+                    "Majlisdaman, ovoz yubora olmayman. Iltimos, tezroq! Kartangizga "
+                    "kelgan SMS kodni ham yuboring, limit bor ekan."
+                ),
+                "link_text": "",
+                "choices": [
+                    {
+                        "label": "Pulni ham, kodni ham yuboraman",
+                        "next": "kod-yuborildi",
+                    },
+                    {"label": "Faqat pulni oʻtkazaman", "next": "pul-yuborildi"},
+                    {
+                        "label": "Hech narsa yubormay, eski raqamiga qoʻngʻiroq qilaman",
+                        "next": "xavfsiz",
+                    },
+                ],
+            },
+        },
+    ],
+    "endings": [
+        {
+            "key": "pul-yuborildi",
+            "safe": False,
+            "title": "Pulingiz firibgarga ketdi",
+            "explanation": (
+                "Yozgan odam farzandingiz emas edi. Yangi raqamdan pul soʻrashsa, "
+                "avval eski raqamga qoʻngʻiroq qiling yoki faqat oilangiz biladigan "
+                "savol bering. Pul oʻtkazib qoʻygan boʻlsangiz, darhol bankka "
+                "qoʻngʻiroq qiling."
+            ),
+        },
+        {
+            "key": "kod-yuborildi",
+            "safe": False,
+            "title": "Firibgar kartangizni ham egalladi",
+            "explanation": (
+                "SMS kod bilan firibgar kartangizdagi hamma pulni yechib oladi. Kodni "
+                "hech kimga, hatto farzandingiz nomidan yozganga ham yubormang. "
+                "Darhol bankka qoʻngʻiroq qilib, kartani bloklating."
+            ),
+        },
+        {
+            "key": "xavfsiz",
+            "safe": True,
+            "title": "Toʻgʻri qildingiz!",
+            "explanation": (
+                "Yaqiningiz nomidan yangi raqamdan yozib, pul soʻrashsa, avval uning "
+                "oʻziga eski raqamiga qoʻngʻiroq qiling. Shoshiltirish — firibgarning "
+                "belgisi."
+            ),
+        },
+    ],
+}
+
+RESIDENCE_CERTIFICATE_SIMULATION = {
+    "title": "Mashq: yashash joyidan maʼlumotnoma olish",
+    "intro": (
+        "Sizga yashash joyidan maʼlumotnoma kerak va uni my.gov.uz portalida "
+        "soʻramoqchisiz. Har bir ekranda nima qilishingizni tanlang. Bu faqat mashq: "
+        "yozganingiz hech qayerga yuborilmaydi."
+    ),
+    "screens": [
+        {
+            "type": "message",
+            "value": {
+                "key": "reklama",
+                "app": "sms",
+                "sender": "GOV-XIZMAT",
+                "text": (
+                    "Maʼlumotnomani navbatsiz, 5 daqiqada oling! Arizani shu yerda "
+                    "toʻldiring."
+                ),
+                "link_text": "my-gov-uz.example",
+                "choices": [
+                    {"label": "Havolani ochaman", "next": "soxta-portal"},
+                    {
+                        "label": "Brauzerda my.gov.uz manzilini oʻzim yozaman",
+                        "next": "xizmat",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "form",
+            "value": {
+                "key": "soxta-portal",
+                "title": "Davlat xizmatlari: maʼlumotnoma",
+                "intro": (
+                    "Manzil satrida: my-gov-uz.example. Xizmat narxi 25 000 soʻm. "
+                    "Toʻlash uchun karta maʼlumotlarini kiriting."
+                ),
+                "fields": [
+                    {"label": "Pasport seriyasi va raqami", "kind": "passport"},
+                    {"label": "Karta raqami", "kind": "number"},
+                    {"label": "Karta amal qilish muddati", "kind": "date"},
+                    {"label": "SMS kod", "kind": "code"},
+                ],
+                "choices": [
+                    {
+                        "label": "Karta maʼlumotlarini yozib, toʻlayman",
+                        "next": "karta-berildi",
+                    },
+                    {
+                        "label": "Manzil my.gov.uz emas: sahifani yopib, portalni oʻzim ochaman",  # noqa: E501
+                        "next": "xizmat",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "form",
+            "value": {
+                "key": "xizmat",
+                "title": "my.gov.uz: Yagona interaktiv davlat xizmatlari portali",
+                "intro": "Manzil satrida: my.gov.uz. Kerakli xizmatni qidiring.",
+                "fields": [{"label": "Xizmat nomi", "kind": "text"}],
+                "choices": [
+                    {
+                        "label": "“Yashash joyidan maʼlumotnoma” xizmatini tanlayman",
+                        "next": "pasport",
+                    },
+                ],
+            },
+        },
+        {
+            "type": "form",
+            "value": {
+                "key": "pasport",
+                "title": "Yashash joyidan maʼlumotnoma",
+                "intro": "Pasportingiz maʼlumotlarini kiriting.",
+                "fields": [
+                    {"label": "Pasport seriyasi va raqami", "kind": "passport"},
+                    {"label": "Tugʻilgan sana", "kind": "date"},
+                ],
+                "choices": [{"label": "Davom etaman", "next": "tasdiq"}],
+            },
+        },
+        {
+            "type": "form",
+            "value": {
+                "key": "tasdiq",
+                "title": "Arizani tasdiqlash",
+                "intro": (
+                    "Maʼlumotlaringizni tekshiring. Shu paytda Telegramda notanish "
+                    "odam yozadi: “100 000 soʻm tashlang, maʼlumotnomani bugun "
+                    "tezlashtirib beraman.”"
+                ),
+                "fields": [{"label": "Telefon raqamingiz", "kind": "number"}],
+                "choices": [
+                    {
+                        "label": "Notanish odamga pul oʻtkazaman, tezroq boʻlsin",
+                        "next": "begonaga-pul",
+                    },
+                    {
+                        "label": "Notanishga javob bermay, arizani portalda tasdiqlayman",  # noqa: E501
+                        "next": "xavfsiz",
+                    },
+                ],
+            },
+        },
+    ],
+    "endings": [
+        {
+            "key": "karta-berildi",
+            "safe": False,
+            "title": "Soxta portal kartangizdagi pulni oldi",
+            "explanation": (
+                "Sahifa my.gov.uz ga oʻxshardi, lekin manzili boshqa edi. Portalni "
+                "har doim manzilini oʻzingiz yozib oching va manzil satrini tekshiring. "
+                "Karta maʼlumotini yozib qoʻygan boʻlsangiz, darhol bankka qoʻngʻiroq "
+                "qilib, kartani bloklating."
+            ),
+        },
+        {
+            "key": "begonaga-pul",
+            "safe": False,
+            "title": "Pulingizni notanish odamga berdingiz",
+            "explanation": (
+                "Davlat xizmatini hech kim pulga “tezlashtirib” bermaydi. Davlat "
+                "boji boʻlsa, faqat portalning oʻzida toʻlanadi, hech qachon birovning "
+                "shaxsiy kartasiga emas."
+            ),
+        },
+        {
+            "key": "xavfsiz",
+            "safe": True,
+            "title": "Toʻgʻri qildingiz! Ariza haqiqiy portalga yuborildi",
+            "explanation": (
+                "Siz manzil my.gov.uz ekanini tekshirdingiz va notanish odamga pul "
+                "bermadingiz. Maʼlumotnoma tayyor boʻlganda portaldagi shaxsiy "
+                "kabinetingizda koʻrinadi."
+            ),
+        },
+    ],
+}
+
 COURSES = [
     # ------------------------------------------------------------------
     # 1. Smartfon asoslari
@@ -681,6 +1039,7 @@ COURSES = [
                             ],
                         },
                     ),
+                    ("simulation", NEW_NUMBER_SIMULATION),
                 ],
             },
             {
@@ -1099,6 +1458,7 @@ COURSES = [
                             ],
                         },
                     ),
+                    ("simulation", PRIZE_SMS_SIMULATION),
                 ],
             },
             {
@@ -1402,6 +1762,7 @@ COURSES = [
                             ],
                         },
                     ),
+                    ("simulation", RESIDENCE_CERTIFICATE_SIMULATION),
                 ],
             },
             {

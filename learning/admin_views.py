@@ -8,10 +8,12 @@ them gets a 404 as if she did not exist. Every read of personal data leaves one
 audit record, written by those selectors.
 """
 
+import csv
+
 import django_filters
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -42,6 +44,7 @@ from .program_selectors import (
     training_report_read_record,
 )
 from .program_services import ProgramError, certificate_revoke, cohort_member_add
+from .simulation_selectors import SUPPRESSION_THRESHOLD, simulation_report_rows
 
 REPORTS_PERMISSION = "learning.view_training_reports"
 
@@ -477,3 +480,61 @@ def certificate_revoke_view(request, code: str):
         },
         status=status,
     )
+
+
+def simulation_report(request):
+    """Per practice simulation: learners who tried it, fell for the scam on their
+    first try, and ended safely; small groups hidden (`simulation_report_rows`).
+    `?export=csv` gives the same figures, hidden ones empty. Each read is recorded
+    like the other training reports."""
+    _require(request, REPORTS_PERMISSION)
+    rows = simulation_report_rows()
+    export_format = "csv" if request.GET.get("export") == "csv" else None
+    training_report_read_record(
+        reader=request.user,
+        report="simulations",
+        export_format=export_format,
+        filters=[],
+        rows=len(rows) - 1,
+        request=request,
+    )
+    if export_format:
+        return _simulation_report_csv(rows)
+    return render(
+        request,
+        "learning/admin/simulation_report.html",
+        {
+            "rows": rows[:-1],
+            "sums": rows[-1],
+            "threshold": SUPPRESSION_THRESHOLD,
+            "page_title": _("Practice simulations"),
+        },
+    )
+
+
+def _simulation_report_csv(rows) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="practice-simulations-{today_local().isoformat()}.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Lesson"),
+            _("Simulation"),
+            _("Tried it"),
+            _("Fell for the scam on the first try"),
+            _("Finished safely"),
+        ]
+    )
+    for row in rows:
+        title = row.title if row.lesson else _("All simulations (sum)")
+        figures = [row.tried, row.fell_first, row.safe]
+        writer.writerow(
+            [
+                row.lesson.title if row.lesson else "",
+                title,
+                *("" if figure is None else figure for figure in figures),
+            ]
+        )
+    return response

@@ -26,6 +26,7 @@ from .selectors import (
     page_source_get,
 )
 from .services import progress_events_record
+from .simulation_selectors import learner_simulations
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -214,5 +215,6 @@ def my_learning(request):
         {
             "courses": learner_courses_in_progress(user=request.user),
             "lessons_done": learner_lessons_done_count(user=request.user),
+            "simulations": learner_simulations(user=request.user),
         },
     )

@@ -82,6 +82,11 @@ report_urls = [
         admin_views.certificate_revoke_view,
         name="certificate_revoke",
     ),
+    path(
+        "reports/simulations/",
+        admin_views.simulation_report,
+        name="simulations",
+    ),
 ]
 for slug, view in (
     ("completion", admin_views.CompletionReportView),
@@ -137,6 +142,11 @@ def overdue_report_item():
 @hooks.register("register_reports_menu_item")
 def certificates_report_item():
     return _report_item(_("Certificates"), "certificates", "doc-full", 1030)
+
+
+@hooks.register("register_reports_menu_item")
+def simulations_report_item():
+    return _report_item(_("Practice simulations"), "simulations", "mobile-alt", 1040)
 
 
 class CoursesMenuItem(MenuItem):

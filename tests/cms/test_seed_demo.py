@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 from wagtail.images.models import Image
-from wagtail.models import Page
+from wagtail.models import Locale, Page
 
 from cms.demo_content import COURSES
 from cms.demo_users import DEMO_PASSWORD
@@ -109,6 +109,53 @@ class SeedDemoTests:
             pk=course.pk
         )
         assert all(page.alias_of_id for page in untranslated)
+
+    def test_four_simulations_in_uzbek_and_the_new_number_one_in_russian(
+        self, settings, tmp_path
+    ):
+        from learning.simulation_selectors import simulation_graph_get
+
+        settings.MEDIA_ROOT = tmp_path
+        call_command("seed_demo")
+        found = {}
+        for lesson in LessonPage.objects.live().filter(locale__language_code="uz"):
+            for block in lesson.body:
+                if block.block_type == "simulation":
+                    found[lesson.slug] = simulation_graph_get(
+                        lesson=lesson, block_id=block.id
+                    )
+        assert sorted(found) == [
+            "portal-bilan-tanishuv",
+            "soxta-bank-qongiroqlari",
+            "soxta-yutuq-xabarlari",
+            "telegramda-videoqongiroq",
+        ]
+        portal = found["portal-bilan-tanishuv"]
+        assert {screen.kind for screen in portal.screens.values()} >= {"form"}
+        source = LessonPage.objects.get(
+            slug="telegramda-videoqongiroq", locale__language_code="uz"
+        )
+        russian = source.get_translation(
+            Locale.objects.get(language_code="ru")
+        ).specific
+        block = next(b for b in russian.body if b.block_type == "simulation")
+        graph = simulation_graph_get(lesson=russian, block_id=block.id)
+        # The same graph (keys are not translated), in Russian words.
+        assert set(graph.screens) == set(found["telegramda-videoqongiroq"].screens)
+        assert graph.title == "Упражнение: «Мама, это мой новый номер»"
+        texts = [ending.title for ending in graph.endings.values()]
+        texts += [
+            choice.label
+            for screen in graph.screens.values()
+            for choice in screen.choices
+        ]
+        texts += [
+            screen.value["text"]
+            for screen in graph.screens.values()
+            if screen.kind == "message"
+        ]
+        for text in texts:
+            assert re.search(r"[а-яё]", text) and "\u02bb" not in text, text
 
     def test_the_demo_talk_stays_joinable_while_make_run_runs(self, settings, tmp_path):
         """Issue 18: the talk seed_demo makes is over 50 minutes later; the scheduled

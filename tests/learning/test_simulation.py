@@ -541,3 +541,38 @@ def test_the_demo_bank_caller_is_sound_with_two_traps_and_a_way_out():
         safe = [ending["safe"] for ending in value["endings"]]
         assert safe.count(False) >= 2
         assert safe.count(True) >= 1
+
+
+def test_the_demo_has_a_prize_sms_a_new_number_and_a_portal_form():
+    from cms.demo_content import COURSES
+
+    by_lesson = {
+        lesson["slug"]: clean(value)
+        for course in COURSES
+        for lesson in course["lessons"]
+        for kind, value in lesson["body"]
+        if kind == "simulation"
+    }
+    assert len(by_lesson) == 4
+    prize = by_lesson["soxta-yutuq-xabarlari"]
+    assert prize["screens"][0].block_type == "message"
+    assert prize["screens"][0].value["app"] == "sms"
+    assert prize["screens"][0].value["link_text"]
+    relative = by_lesson["telegramda-videoqongiroq"]
+    assert {screen.value["app"] for screen in relative["screens"]} == {"messenger"}
+    portal = by_lesson["portal-bilan-tanishuv"]
+    forms = [
+        screen.value for screen in portal["screens"] if screen.block_type == "form"
+    ]
+    kinds = [field["kind"] for form in forms for field in form["fields"]]
+    assert "passport" in kinds
+    # The fake portal asks for card data; the real one (reached by typing the
+    # address) leads to the safe ending without paying anyone.
+    fake = next(form for form in forms if form["key"] == "soxta-portal")
+    assert "my.gov.uz" not in fake["intro"].replace("my-gov-uz", "")
+    assert {"number", "code"} <= {field["kind"] for field in fake["fields"]}
+    real = next(form for form in forms if form["key"] == "xizmat")
+    assert "my.gov.uz" in real["title"]
+    assert any(field["kind"] == "code" for field in fake["fields"])
+    endings = {ending["key"]: ending["safe"] for ending in portal["endings"]}
+    assert endings == {"karta-berildi": False, "begonaga-pul": False, "xavfsiz": True}

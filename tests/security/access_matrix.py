@@ -135,6 +135,8 @@ HTTP = [
     row("admin/needs-analytics/", "/admin/needs-analytics/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, AWAY, 200),
     row("admin/needs-analytics/<slug:key>.csv", "/admin/needs-analytics/no_such_table.csv", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, AWAY, 404),
     row("admin/training/reports/certificates/results/", "/admin/training/reports/certificates/results/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row("admin/training/reports/simulations/", "/admin/training/reports/simulations/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
+    row("admin/training/reports/simulations/", "/admin/training/reports/simulations/?export=csv", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
     row("admin/training/learners/<int:user_id>/", "/admin/training/learners/{member}/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 200, 200),
     row("admin/training/learners/<int:user_id>/", "/admin/training/learners/{outsider}/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 404, 200),
     row("admin/training/learners/<int:user_id>/", "/admin/training/learners/{client_id}/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, 404, 404),

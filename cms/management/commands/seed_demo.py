@@ -59,9 +59,13 @@ def _stream(body: list) -> list[dict]:
             blocks.append({"type": "question", "value": value})
         elif kind == "simulation":
             # Checked as the admin would on saving, so a broken demo graph fails here.
+            # Stored as the admin stores it, every screen and choice with an id:
+            # wagtail-localize needs them to translate the block.
             block = SimulationBlock()
-            block.clean(block.to_python(value))
-            blocks.append({"type": "simulation", "value": value})
+            checked = block.clean(block.to_python(value))
+            blocks.append(
+                {"type": "simulation", "value": block.get_prep_value(checked)}
+            )
         else:
             raise CommandError(f"Unknown demo block kind: {kind}")
     return blocks
