@@ -15,6 +15,13 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
         return True
 
+    def get_login_redirect_url(self, request) -> str:
+        """Each role's own home (accounts/homes.py). An explicit, safe ?next= is
+        handled by allauth before this is asked, and wins."""
+        from .homes import home_url_for
+
+        return home_url_for(request.user)
+
     # Limits on guessing passwords (ACCOUNT_RATE_LIMITS["login_failed"],
     # docs/security.md): counted per person, not per spelling. allauth counts under
     # the text as typed, while `PhoneNumberBackend` signs in with any spelling of

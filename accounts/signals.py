@@ -21,12 +21,15 @@ from allauth.mfa.signals import (
     authenticator_reset,
     authenticator_used,
 )
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from audit.models import AuditAction
 
 from .comfort import COOKIE_NAME, Comfort
+from .homes import home_role_forget
 from .services import (
     email_change_record,
     password_change_record,
@@ -171,4 +174,50 @@ def audit_email_changed(
         new=to_email_address.email,
         how="primary",
         request=request,
+    )
+
+
+# A person's home and header links (accounts/homes.py) follow from her groups, her
+# staff flags, and whether she has bookings, consent or a specialist profile: each
+# change forgets the cached role. Senders by label, so accounts imports nothing of
+# consultations here.
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through)
+def home_role_forget_on_groups(sender, instance, action, reverse, pk_set, **kwargs):
+    if not action.startswith("post_"):
+        return
+    if not reverse:
+        home_role_forget(user_id=instance.pk)
+        return
+    # A group's members changed (group.user_set.add(...)): forget each named one;
+    # a clear names nobody, so forget every member's role the slow way.
+    user_ids = pk_set or instance.user_set.values_list("pk", flat=True)
+    for user_id in user_ids:
+        home_role_forget(user_id=user_id)
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="accounts.role_on_user")
+def home_role_forget_on_user(sender, instance, **kwargs):
+    home_role_forget(user_id=instance.pk)
+
+
+def _home_role_forget_for(field: str):
+    def receiver_(sender, instance, **kwargs):
+        user_id = getattr(instance, field, None)
+        if user_id is not None:
+            home_role_forget(user_id=user_id)
+
+    return receiver_
+
+
+for _label, _field in (
+    ("consultations.Booking", "client_id"),
+    ("consultations.ConsentRecord", "user_id"),
+    ("consultations.SpecialistProfile", "user_id"),
+):
+    _forget = _home_role_forget_for(_field)
+    post_save.connect(_forget, sender=_label, weak=False, dispatch_uid=f"role:{_label}")
+    post_delete.connect(
+        _forget, sender=_label, weak=False, dispatch_uid=f"role-del:{_label}"
     )

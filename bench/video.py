@@ -307,7 +307,7 @@ def play_on_slow_3g() -> None:
             page.fill("#id_login", "learner")
             page.fill("#id_password", LEARNER_PASSWORD)
             page.click("form.form button[type=submit]")
-            page.wait_for_url(server.url + "/")
+            page.wait_for_url(server.url + "/uz/learning/my/")  # accounts/homes.py
             storage = context.storage_state()
             context.close()
             lesson_weight(browser, server, storage)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from accounts.homes import home_role_forget
 from audit.models import AuditAction
 from audit.services import audit_record
 
@@ -382,6 +383,8 @@ def consent_withdraw(*, user, request=None) -> int:
             withdrawn_at=timezone.now()
         )
         if withdrawn:
+            # Her home may no longer be a client's (update() sends no post_save).
+            transaction.on_commit(lambda: home_role_forget(user_id=user.pk))
             audit_record(
                 actor=user,
                 action=AuditAction.CONSENT_WITHDRAW,

@@ -22,6 +22,7 @@ urlpatterns = [
     ),
     path("appointments/", booking.appointments, name="consultations_appointments"),
     path("today/", booking.today, name="consultations_today"),
+    path("home/", booking.home, name="consultations_home"),
     path(
         "<int:booking_id>/calendar.ics",
         booking.calendar,

@@ -128,6 +128,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.site_links",
                 "accounts.context_processors.comfort",
+                "accounts.context_processors.main_links",
                 "csp.context_processors.nonce",
             ],
         },

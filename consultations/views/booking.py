@@ -633,6 +633,31 @@ def _appointments_page(request, *, errors: dict | None = None, status: int = 200
 
 
 @login_required
+def home(request):
+    """A client's home after signing in: the next talk (with "Join" once it is
+    open and "Check my connection"), "Book a talk" and "I need help now"."""
+    now = timezone.now()
+    upcoming, _earlier = _sections(
+        selectors.bookings_for_client(user=request.user),
+        as_specialist=False,
+        now=now,
+        errors={},
+    )
+    next_row = upcoming[0] if upcoming else None
+    _audit_seen(request, [next_row.booking.pk] if next_row else [])
+    return render(
+        request,
+        "consultations/home.html",
+        {
+            "row": next_row,
+            "more_upcoming": len(upcoming) - 1 if upcoming else 0,
+            "needs_consent": next_row is not None
+            and not selectors.consent_given(user=request.user),
+        },
+    )
+
+
+@login_required
 def appointments(request):
     """The person's talks (as a client) and sessions (as a specialist)."""
     return _appointments_page(request)

@@ -215,7 +215,8 @@ class PagesOutOfOrderTests:
         client.force_login(user_create(phone_number=PHONE))
         response = client.get(REQUEST_URL)
         assert response.status_code == 302
-        assert response["Location"] == settings.LOGIN_REDIRECT_URL
+        # A learner's home (accounts/homes.py).
+        assert response["Location"] == reverse("learning_my_learning")
 
     def test_password_page_stays_open_while_a_code_is_pending(self, client, sms_log):
         user_create(phone_number=PHONE)

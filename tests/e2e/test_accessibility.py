@@ -16,14 +16,27 @@ from tests.support.axe import (
     small_targets,
 )
 from tests.support.bookings import joinable_booking_id
+from tests.support.homes import home_path
+from tests.support.simulations import demo_learner_simulations
 
 pytestmark = pytest.mark.e2e
 
 COURSE = "/{language}/kurslar/oila-bilan-videoqongiroq/"
 LESSON = "/{language}/kurslar/oila-bilan-videoqongiroq/tayyorgarlik/"
 
+SIMULATION = "/{language}/learning/simulations/{%s}/"
+# What shows each simulation page is at the screen its name says (the keys of the
+# demo graphs, tests/support/simulations.py puts the demo learner there).
+SIMULATION_SCREENS = {
+    "simulation message": "input[name=screen][value=xabar]",
+    "simulation call": "input[name=screen][value=qongiroq]",
+    "simulation form": "input[name=screen][value=xizmat]",
+    "simulation ending": "[data-simulation-result=safe]",
+}
+
 # (name, who is signed in, path); `{booking}` is a booking whose call is open now,
-# `{language}` the language prefix of the address.
+# `{language}` the language prefix of the address, `{simulation_…}` a practice
+# simulation's lesson and block, in that language, at the kind of screen it names.
 PAGES = [
     ("home", None, "/{language}/"),
     ("course list", None, "/{language}/kurslar/"),
@@ -44,8 +57,13 @@ PAGES = [
         "/{language}/consultations/book/specialist/?topic=loneliness",
     ),
     ("appointments", "client", "/{language}/consultations/appointments/"),
+    ("client home", "client", "/{language}/consultations/home/"),
     ("pre-call check", "client", "/{language}/consultations/{booking}/check/"),
     ("call", "client", "/{language}/consultations/{booking}/call/"),
+    ("simulation message", "learner", SIMULATION % "simulation_message"),
+    ("simulation call", "learner", SIMULATION % "simulation_call"),
+    ("simulation form", "learner", SIMULATION % "simulation_form"),
+    ("simulation ending", "learner", SIMULATION % "simulation_ending"),
 ]
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
 
@@ -55,12 +73,21 @@ def sign_in(page, base_url: str, username: str) -> None:
     page.fill("#id_login", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form.form button[type=submit]")
-    page.wait_for_url(base_url + "/uz/")
+    page.wait_for_url(base_url + home_path(username))
 
 
 @pytest.fixture(scope="module")
 def booking(live_komak):
     return joinable_booking_id(live_komak)
+
+
+@pytest.fixture(scope="module")
+def simulations(live_komak):
+    return demo_learner_simulations(live_komak)
+
+
+def address(path: str, *, booking, simulations, language: str) -> str:
+    return path.format(booking=booking, language=language, **simulations[language])
 
 
 def comfort_choose(page, base_url: str, *, large: bool, high: bool) -> None:
@@ -123,27 +150,27 @@ def signed_in_contexts(live_komak, chromium_browser):
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize(("name", "username", "path"), PAGES, ids=[p[0] for p in PAGES])
 def test_page_meets_wcag_22_aa(
-    live_komak, signed_in_contexts, booking, language, name, username, path
+    live_komak, signed_in_contexts, booking, simulations, language, name, username, path
 ):
     check_page(
         signed_in_contexts(username, language),
         live_komak,
-        booking,
         name,
-        path,
+        address(path, booking=booking, simulations=simulations, language=language),
         language=language,
     )
 
 
 @pytest.mark.parametrize(("name", "username", "path"), PAGES, ids=[p[0] for p in PAGES])
 def test_page_with_larger_text_and_high_contrast(
-    live_komak, signed_in_contexts, booking, name, username, path
+    live_komak, signed_in_contexts, booking, simulations, name, username, path
 ):
     context = signed_in_contexts(username, "uz", "text-large.contrast-high")
-    check_page(context, live_komak, booking, name, path, language="uz")
+    filled = address(path, booking=booking, simulations=simulations, language="uz")
+    check_page(context, live_komak, name, filled, language="uz")
     page = context.new_page()
     try:
-        page.goto(live_komak.url + path.format(booking=booking, language="uz"))
+        page.goto(live_komak.url + filled)
         assert (
             page.evaluate("getComputedStyle(document.documentElement).fontSize")
             == "24px"
@@ -152,17 +179,19 @@ def test_page_with_larger_text_and_high_contrast(
         page.close()
 
 
-def check_page(context, live_komak, booking, name, path, *, language):
+def check_page(context, live_komak, name, path, *, language):
+    """`path` is the address with its placeholders filled in."""
     page = context.new_page()
     try:
-        response = page.goto(
-            live_komak.url + path.format(booking=booking, language=language)
-        )
+        response = page.goto(live_komak.url + path)
         assert response.status < 500
         if name != "not found":
             assert response.status == 200, (name, response.status, page.url)
         page.wait_for_load_state("load")
         assert page.locator("html").get_attribute("lang") == language
+        if name.startswith("simulation"):
+            # The screen the name promises, not a sign-in invitation or an error.
+            assert page.locator(SIMULATION_SCREENS[name]).count() == 1, page.url
         assert axe_violations(page) == []
         assert broken_references(page) == []
         assert sideways_overflow(page) <= 0

@@ -10,6 +10,7 @@ import pytest
 
 from cms.demo_users import DEMO_PASSWORD
 from tests.support.bookings import joinable_booking_id
+from tests.support.homes import home_path
 from tests.support.i18n import uz
 from tests.support.live import CHROMIUM_ARGS
 from tests.support.mfa import browser_complete_totp
@@ -42,7 +43,7 @@ def signed_in_page(browser, base_url, username):
     page.click("form.form button[type=submit]")
     page.wait_for_load_state()
     browser_complete_totp(page, base_url)
-    page.wait_for_url(base_url + "/uz/")
+    page.wait_for_url(base_url + home_path(username))
     return context, page
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from cms.demo_users import DEMO_PASSWORD
 from learning.demo import PRIVACY_COURSE, QUESTION_BANKS
+from tests.support.homes import home_path
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.e2e
@@ -37,7 +38,7 @@ def sign_in(page, base_url):
     page.fill("#id_login", "socialworker")
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form.form button[type=submit]")
-    page.wait_for_url(base_url + "/uz/")
+    page.wait_for_url(base_url + home_path("socialworker"))
 
 
 class CertificateBrowserTests:

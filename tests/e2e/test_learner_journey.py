@@ -8,6 +8,7 @@ through the progress endpoint) and once without (plain form posts).
 import pytest
 
 from cms.demo_users import DEMO_PASSWORD
+from tests.support.homes import home_path
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.e2e
@@ -48,7 +49,7 @@ def sign_in(page, base_url, username="learner"):
     page.fill("#id_login", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form.form button[type=submit]")
-    page.wait_for_url(base_url + "/uz/")
+    page.wait_for_url(base_url + home_path(username))
 
 
 def journey(page, server, course_path):

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from tests.support.axe import axe_violations, sideways_overflow, small_targets
+from tests.support.homes import home_path
 
 pytestmark = pytest.mark.e2e
 
@@ -64,7 +65,7 @@ class PhoneCodeBrowserTests:
             page.check("#id_remember")
             with page.expect_navigation():
                 page.click("form.form button[type=submit]")
-            assert page.url == base_url + "/uz/"
+            assert page.url == base_url + home_path("learner")
 
             session = next(
                 cookie for cookie in context.cookies() if cookie["name"] == "sessionid"

@@ -12,6 +12,7 @@ import pytest
 
 from cms.demo_users import DEMO_PASSWORD
 from tests.e2e.test_learner_journey import COURSE_PATH, LOCALE, VERDICTS, new_learner
+from tests.support.homes import home_path
 from tests.support.i18n import uz, uz_n
 
 pytestmark = pytest.mark.e2e
@@ -108,7 +109,7 @@ def open_lesson(page, server):
     """A new learner signs in and opens the first lesson; its "open" event is sent."""
     username = new_learner(server)
     page.goto(server.url + "/uz/accounts/login/")
-    sign_in(page, server.url, username, then=server.url + "/uz/")
+    sign_in(page, server.url, username, then=server.url + home_path(username))
     page.goto(server.url + COURSE_PATH)
     page.get_by_role("link", name=uz("Start the course")).click()
     page.locator("[data-lesson]").wait_for()

@@ -37,6 +37,7 @@ from django.utils import timezone
 from cms.demo_users import DEMO_PASSWORD
 from consultations.turn import turn_credentials
 from tests.support.bookings import joinable_booking_id
+from tests.support.homes import home_path
 from tests.support.i18n import uz
 from tests.support.live import CHROMIUM_ARGS, LiveServer
 from tests.support.mfa import browser_complete_totp
@@ -550,7 +551,7 @@ def browser_sign_in(page, base_url: str, username: str) -> None:
     page.click("form.form button[type=submit]")
     page.wait_for_load_state()
     browser_complete_totp(page, base_url)
-    page.wait_for_url(base_url + "/uz/")
+    page.wait_for_url(base_url + home_path(username))
 
 
 def stored_check(server: LiveServer, booking_id: int) -> dict:

@@ -12,6 +12,7 @@ worker's port, so the news can only have crossed through the channel layer.
 import pytest
 
 from cms.demo_users import DEMO_PASSWORD
+from tests.support.homes import home_path
 from tests.support.i18n import uz
 from tests.support.mfa import browser_complete_totp
 from tests.support.scaleout import ScaleOutStack
@@ -35,7 +36,7 @@ def sign_in(page, base_url: str, username: str) -> None:
     page.click("form.form button[type=submit]")
     page.wait_for_load_state()
     browser_complete_totp(page, base_url)
-    page.wait_for_url(base_url + "/uz/")
+    page.wait_for_url(base_url + home_path(username))
 
 
 def mark_page(page) -> None:

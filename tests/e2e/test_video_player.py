@@ -17,6 +17,7 @@ import time
 import pytest
 
 from cms.demo_users import DEMO_PASSWORD
+from tests.support.homes import home_path
 from tests.support.i18n import uz
 from tests.support.live import REPO
 
@@ -81,7 +82,7 @@ def sign_in(page, base_url):
     page.fill("#id_login", "learner")
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form.form button[type=submit]")
-    page.wait_for_url(base_url + "/uz/")
+    page.wait_for_url(base_url + home_path("learner"))
 
 
 class Session:

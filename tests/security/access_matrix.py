@@ -232,6 +232,7 @@ HTTP = [
     row("consultations/consent/withdraw/", "/uz/consultations/consent/withdraw/", LOGIN, 405, 405, 405, 405, 405, 405, 405),
     row("consultations/appointments/", "/uz/consultations/appointments/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
     row("consultations/today/", "/uz/consultations/today/", LOGIN, 403, 403, 403, 200, 200, 403, 403),
+    row("consultations/home/", "/uz/consultations/home/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
     row("consultations/<int:booking_id>/calendar.ics", "/uz/consultations/{booking}/calendar.ics", LOGIN, 404, 200, 404, 200, 404, 404, 404),
     row("consultations/<int:booking_id>/cancel/", "/uz/consultations/{booking}/cancel/", LOGIN, 405, 405, 405, 405, 405, 405, 405),
     row("consultations/<int:booking_id>/reschedule/", "/uz/consultations/{booking}/reschedule/", LOGIN, 404, 200, 404, 200, 404, 404, 404),

@@ -140,7 +140,7 @@ class SecondFactorTests:
         learner = user_create(roles=("Learner",))
         response = password_sign_in(client, learner)
         assert response.status_code == 302
-        assert response["Location"] == "/"
+        assert response["Location"] == "/uz/learning/my/"  # a learner's home
         assert signed_in_user_id(client) == str(learner.pk)
         assert client.get("/uz/").status_code == 200
 

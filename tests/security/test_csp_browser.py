@@ -8,6 +8,7 @@ in a unit test and break in the browser, so only a real browser proves it.
 import pytest
 
 from cms.demo_users import DEMO_PASSWORD
+from tests.support.homes import home_path
 from tests.support.mfa import browser_complete_totp
 
 pytestmark = pytest.mark.e2e
@@ -54,7 +55,7 @@ def sign_in(page, base_url, username):
     page.click("form.form button[type=submit]")
     page.wait_for_load_state()
     browser_complete_totp(page, base_url)
-    page.wait_for_url(base_url + "/uz/")
+    page.wait_for_url(base_url + home_path(username))
 
 
 class BrowserContentSecurityPolicyTests:

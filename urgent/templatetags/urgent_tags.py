@@ -1,6 +1,6 @@
 """The pieces of urgent help that other pages show: the client's "I need help now"
-button (home and appointments) and the duty pool's live list (the home page, where
-specialists land after signing in)."""
+button (home, the client's home and appointments) and the duty pool's live list (the
+home page and "today", where specialists land after signing in: accounts/homes.py)."""
 
 from django import template
 from django.utils import timezone
