@@ -64,6 +64,19 @@ def uzbek_to_start_with():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def caches_left_empty():
+    """Every cache is emptied after each test. A test's database rows are rolled
+    back, but what the cache learnt from them is not: Wagtail's site root paths of
+    a seeded demo, a person's role under an id the next test gives someone else."""
+    yield
+    from django.conf import settings
+    from django.core.cache import caches
+
+    for alias in settings.CACHES:
+        caches[alias].clear()
+
+
 @pytest.fixture
 def fresh_limits():
     """Rate-limit counts (allauth's and ours) live in the cache: a test that uses this

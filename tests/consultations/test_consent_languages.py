@@ -26,6 +26,7 @@ from consultations.models import (
 )
 from consultations.selectors import consent_current_terms, consent_given
 from consultations.services import BookingError, consent_accept
+from tests.consultations.test_consent_terms import terms_publish
 from tests.factories import user_create
 
 pytestmark = pytest.mark.django_db
@@ -55,19 +56,6 @@ def in_language(language: str, text: str) -> str:
 def consent_url(language: str) -> str:
     with translation.override(language):
         return reverse("consultations_consent")
-
-
-def terms_publish(version: str = "2026-1", translations=None) -> ConsentTerms:
-    return ConsentTerms.objects.create(
-        version=version,
-        operator="Koʻmak MChJ, Toshkent",
-        purposes="Onlayn suhbat",
-        data_categories="Ism, telefon, suhbat mavzusi",
-        term="3 yil",
-        third_parties="Hech kimga berilmaydi",
-        text="Biz ismingiz va suhbat vaqtini saqlaymiz.",
-        translations=translations or {},
-    )
 
 
 def stored(terms: ConsentTerms) -> dict:

@@ -36,8 +36,9 @@ CHANGES = {
 }
 
 
-def terms_publish(version: str = "2026-1") -> ConsentTerms:
-    """A version with every part the law asks for, as the admin form requires."""
+def terms_publish(version: str = "2026-1", translations=None) -> ConsentTerms:
+    """A version with every part the law asks for, as the admin form requires, in
+    Uzbek and in the languages of `translations`."""
     return ConsentTerms.objects.create(
         version=version,
         operator="Koʻmak MChJ, Toshkent",
@@ -46,6 +47,7 @@ def terms_publish(version: str = "2026-1") -> ConsentTerms:
         term="3 yil",
         third_parties="Hech kimga berilmaydi",
         text="Biz ismingiz va suhbat vaqtini saqlaymiz.",
+        translations=translations or {},
     )
 
 

@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings
 
 from accounts.comfort import COOKIE_NAME as COMFORT_COOKIE
-from cms.demo_users import DEMO_PASSWORD
 from tests.support.axe import (
     axe_violations,
     broken_references,
@@ -16,7 +15,7 @@ from tests.support.axe import (
     small_targets,
 )
 from tests.support.bookings import joinable_booking_id
-from tests.support.homes import home_path
+from tests.support.homes import demo_sign_in
 from tests.support.simulations import demo_learner_simulations
 
 pytestmark = pytest.mark.e2e
@@ -66,14 +65,6 @@ PAGES = [
     ("simulation ending", "learner", SIMULATION % "simulation_ending"),
 ]
 LANGUAGES = [code for code, _ in settings.LANGUAGES]
-
-
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/uz/accounts/login/")
-    page.fill("#id_login", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(base_url + home_path(username))
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +120,7 @@ def signed_in_contexts(live_komak, chromium_browser):
             )
             if username:
                 page = context.new_page()
-                sign_in(page, live_komak.url, username)
+                demo_sign_in(page, live_komak.url, username)
                 if comfort:
                     comfort_choose(page, live_komak.url, large=True, high=True)
                     to_reset.append(page)

@@ -6,22 +6,13 @@ import json
 
 import pytest
 
-from cms.demo_users import DEMO_PASSWORD
-from tests.support.homes import home_path
+from tests.support.homes import demo_sign_in
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.e2e
 
 LESSON = "/uz/kurslar/smartfon-asoslari/"
 HELPED = "Someone helped you, and that is fine. Next time, try it on your own."
-
-
-def sign_in(page, base_url, username):
-    page.goto(base_url + "/uz/accounts/login/")
-    page.fill("#id_login", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_url(base_url + home_path(username))
 
 
 class AssistedBrowserTests:
@@ -41,7 +32,7 @@ class AssistedBrowserTests:
             ),
         )
         try:
-            sign_in(page, live_komak.url, "client")
+            demo_sign_in(page, live_komak.url, "client")
             page.goto(live_komak.url + LESSON)
             links = page.locator("ol.lesson-list li a")
             lesson_url = live_komak.url + links.last.get_attribute("href")

@@ -8,12 +8,10 @@ import time
 
 import pytest
 
-from cms.demo_users import DEMO_PASSWORD
 from tests.support.bookings import joinable_booking_id
-from tests.support.homes import home_path
+from tests.support.homes import demo_sign_in
 from tests.support.i18n import uz
 from tests.support.live import CHROMIUM_ARGS
-from tests.support.mfa import browser_complete_totp
 from tests.support.parts import require_chromium
 
 pytestmark = pytest.mark.e2e
@@ -37,13 +35,7 @@ def media_browser():
 def signed_in_page(browser, base_url, username):
     context = browser.new_context(locale="uz-UZ", permissions=["camera", "microphone"])
     page = context.new_page()
-    page.goto(base_url + "/uz/accounts/login/")
-    page.fill("#id_login", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_load_state()
-    browser_complete_totp(page, base_url)
-    page.wait_for_url(base_url + home_path(username))
+    demo_sign_in(page, base_url, username)
     return context, page
 
 

@@ -5,11 +5,9 @@ nothing is wider than the screen."""
 
 import pytest
 
-from cms.demo_users import DEMO_PASSWORD
 from tests.support.bookings import joinable_booking_id
-from tests.support.homes import home_path
+from tests.support.homes import demo_sign_in
 from tests.support.i18n import uz
-from tests.support.mfa import browser_complete_totp
 
 pytestmark = pytest.mark.e2e
 
@@ -28,16 +26,6 @@ def phone(chromium_browser):
     page = context.new_page()
     yield page
     context.close()
-
-
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/uz/accounts/login/")
-    page.fill("#id_login", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_load_state()
-    browser_complete_totp(page, base_url)
-    page.wait_for_url(base_url + home_path(username))
 
 
 def on_first_screen(page, selector: str) -> None:
@@ -66,7 +54,7 @@ def header_links(page) -> list[str]:
 
 class RoleHomeBrowserTests:
     def test_the_client_sees_join(self, live_komak, booking_id, phone):
-        sign_in(phone, live_komak.url, "client")
+        demo_sign_in(phone, live_komak.url, "client")
         on_first_screen(phone, "#next-talk [data-action=join]")
         join = phone.locator("#next-talk [data-action=join]")
         assert join.get_attribute("href") == f"/uz/consultations/{booking_id}/call/"
@@ -79,7 +67,7 @@ class RoleHomeBrowserTests:
         fits_the_width(phone)
 
     def test_the_specialist_sees_today(self, live_komak, booking_id, phone):
-        sign_in(phone, live_komak.url, "specialist")
+        demo_sign_in(phone, live_komak.url, "specialist")
         on_first_screen(phone, "main h1")
         assert phone.locator("main h1").inner_text() == uz("Today's sessions")
         on_first_screen(phone, "main .lead")  # the day
@@ -94,18 +82,18 @@ class RoleHomeBrowserTests:
         fits_the_width(phone)
 
     def test_the_learner_sees_her_learning(self, live_komak, phone):
-        sign_in(phone, live_komak.url, "learner")
+        demo_sign_in(phone, live_komak.url, "learner")
         on_first_screen(phone, "main h1")
         assert header_links(phone) == ["learning", "courses"]
         fits_the_width(phone)
 
     def test_the_social_worker_sees_her_programs(self, live_komak, phone):
-        sign_in(phone, live_komak.url, "socialworker")
+        demo_sign_in(phone, live_komak.url, "socialworker")
         on_first_screen(phone, "main h1")
         assert header_links(phone) == ["my_training", "learning"]
         fits_the_width(phone)
 
     def test_the_trainer_lands_on_the_dashboard(self, live_komak, phone):
-        sign_in(phone, live_komak.url, "trainer")
+        demo_sign_in(phone, live_komak.url, "trainer")
         assert phone.url == live_komak.url + "/admin/"
         on_first_screen(phone, "main h1")

@@ -34,13 +34,11 @@ from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc.mediastreams import MediaStreamError
 from django.utils import timezone
 
-from cms.demo_users import DEMO_PASSWORD
 from consultations.turn import turn_credentials
 from tests.support.bookings import joinable_booking_id
-from tests.support.homes import home_path
+from tests.support.homes import demo_sign_in
 from tests.support.i18n import uz
 from tests.support.live import CHROMIUM_ARGS, LiveServer
-from tests.support.mfa import browser_complete_totp
 from tests.support.parts import require, require_chromium
 from tests.support.rtc import (
     RtcPeer,
@@ -544,16 +542,6 @@ def media_browser():
         browser.close()
 
 
-def browser_sign_in(page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/uz/accounts/login/")
-    page.fill("#id_login", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_load_state()
-    browser_complete_totp(page, base_url)
-    page.wait_for_url(base_url + home_path(username))
-
-
 def stored_check(server: LiveServer, booking_id: int) -> dict:
     code = (
         "import json; from consultations.models import Booking; "
@@ -572,7 +560,7 @@ class PrecallPageInChromiumTests:
         )
         page = context.new_page()
         try:
-            browser_sign_in(page, embedded.url, "client")
+            demo_sign_in(page, embedded.url, "client")
             page.goto(embedded.url + f"/uz/consultations/{booking_id}/check/")
             page.locator("#precall").wait_for(state="visible")
             assert not page.locator("#precall-needs-script").is_visible()
@@ -607,7 +595,7 @@ class PrecallPageInChromiumTests:
         context = media_browser.new_context(locale="uz-UZ")  # no permission given
         page = context.new_page()
         try:
-            browser_sign_in(page, embedded.url, "client")
+            demo_sign_in(page, embedded.url, "client")
             page.goto(embedded.url + f"/uz/consultations/{booking_id}/check/")
             texts = json.loads(page.locator("#precall-texts").text_content())
             page.click("[data-action=start]")
@@ -629,7 +617,7 @@ class PrecallPageInChromiumTests:
         context = media_browser.new_context(java_script_enabled=False, locale="uz-UZ")
         page = context.new_page()
         try:
-            browser_sign_in(page, embedded.url, "client")
+            demo_sign_in(page, embedded.url, "client")
             page.goto(embedded.url + f"/uz/consultations/{booking_id}/check/")
             note = page.get_by_text(
                 uz(
@@ -688,7 +676,7 @@ class MediaPathOutageTests:
                 "console",
                 lambda message, who=username: console.append(f"{who}: {message.text}"),
             )
-            browser_sign_in(page, with_turn.url, username)
+            demo_sign_in(page, with_turn.url, username)
             pages[username] = page
         client, specialist = pages["client"], pages["specialist"]
         try:

@@ -11,10 +11,8 @@ worker's port, so the news can only have crossed through the channel layer.
 
 import pytest
 
-from cms.demo_users import DEMO_PASSWORD
-from tests.support.homes import home_path
+from tests.support.homes import demo_sign_in
 from tests.support.i18n import uz
-from tests.support.mfa import browser_complete_totp
 from tests.support.scaleout import ScaleOutStack
 
 pytestmark = pytest.mark.e2e
@@ -27,16 +25,6 @@ WAIT_MS = 20_000
 def stack():
     with ScaleOutStack(workers=2) as running:
         yield running
-
-
-def sign_in(page, base_url: str, username: str) -> None:
-    page.goto(base_url + "/uz/accounts/login/")
-    page.fill("#id_login", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_load_state()
-    browser_complete_totp(page, base_url)
-    page.wait_for_url(base_url + home_path(username))
 
 
 def mark_page(page) -> None:
@@ -58,7 +46,7 @@ class UrgentHelpAcrossWorkersTests:
         client_context = chromium_browser.new_context()
         try:
             dashboard = specialist_context.new_page()
-            sign_in(dashboard, specialist_url, "specialist")
+            demo_sign_in(dashboard, specialist_url, "specialist")
             # The page a specialist lands on after signing in lists urgent requests.
             panel = dashboard.locator("section.urgent-panel")
             panel.wait_for(timeout=WAIT_MS)
@@ -67,7 +55,7 @@ class UrgentHelpAcrossWorkersTests:
             mark_page(dashboard)
 
             asking = client_context.new_page()
-            sign_in(asking, client_url, "client")
+            demo_sign_in(asking, client_url, "client")
             asking.get_by_role("link", name=uz("I need help now")).click()
             asking.wait_for_url(client_url + "/uz/urgent/help/")
             asking.get_by_role("button", name=uz("Yes, I need help now")).click()

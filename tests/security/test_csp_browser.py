@@ -7,9 +7,7 @@ in a unit test and break in the browser, so only a real browser proves it.
 
 import pytest
 
-from cms.demo_users import DEMO_PASSWORD
-from tests.support.homes import home_path
-from tests.support.mfa import browser_complete_totp
+from tests.support.homes import demo_sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -48,16 +46,6 @@ def violations_of(context):
     return page, found
 
 
-def sign_in(page, base_url, username):
-    page.goto(base_url + "/uz/accounts/login/")
-    page.fill("#id_login", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.form button[type=submit]")
-    page.wait_for_load_state()
-    browser_complete_totp(page, base_url)
-    page.wait_for_url(base_url + home_path(username))
-
-
 class BrowserContentSecurityPolicyTests:
     def test_public_pages_raise_no_violation(self, live_komak, chromium_browser):
         context = chromium_browser.new_context(locale="uz-UZ")
@@ -76,7 +64,7 @@ class BrowserContentSecurityPolicyTests:
         context = chromium_browser.new_context(locale="uz-UZ")
         page, found = violations_of(context)
         try:
-            sign_in(page, live_komak.url, "admin")
+            demo_sign_in(page, live_komak.url, "admin")
             for path in ADMIN_PAGES:
                 response = page.goto(live_komak.url + path)
                 assert response.status == 200, path
