@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.phone import phone_display
 from audit.models import AuditAction
 from audit.services import audit_record
 
@@ -148,7 +149,7 @@ def take(request, request_id: int):
         _("You have taken it. Please call %(name)s now: %(phone)s.")
         % {
             "name": urgent.client.get_full_name(),
-            "phone": urgent.client.phone_number or _("no phone number"),
+            "phone": phone_display(urgent.client.phone_number) or _("no phone number"),
         },
     )
     return redirect(_safe_next(request, reverse("urgent_dashboard")))

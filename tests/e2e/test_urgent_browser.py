@@ -72,7 +72,7 @@ class UrgentHelpAcrossWorkersTests:
             request_item.wait_for(timeout=WAIT_MS)
             text = request_item.inner_text()
             assert "Dilnoza Karimova" in text
-            assert "+998901110004" in text
+            assert "+998 90 111 00 04" in text  # read in groups (phone_display)
             assert uz("Waiting: %(minutes)s min", minutes=0) in text
             assert same_page(dashboard)
 
@@ -81,7 +81,7 @@ class UrgentHelpAcrossWorkersTests:
             assert uz(
                 "You have taken it. Please call %(name)s now: %(phone)s.",
                 name="Dilnoza Karimova",
-                phone="+998901110004",
+                phone="+998 90 111 00 04",
             ) in dashboard.inner_text("main")
 
             asking.wait_for_selector("[data-urgent-state=taken]", timeout=WAIT_MS)
