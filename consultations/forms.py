@@ -306,16 +306,7 @@ class ConsentTermsAdminForm(WagtailAdminModelForm):
 
     class Meta:
         model = ConsentTerms
-        fields = [
-            "version",
-            "operator",
-            "purposes",
-            "data_categories",
-            "term",
-            "third_parties",
-            "text",
-            "published_at",
-        ]
+        fields = ["version", *TERMS_PARTS, "published_at"]
 
 
 TERMS_LANGUAGE_NAMES = {
