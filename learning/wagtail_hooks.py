@@ -18,6 +18,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from . import admin_views
 from .admin_forms import CohortAdminForm, ProgramAdminForm
+from .dashboard import dashboard_panels
 from .models import Cohort, CourseIndexPage, Program
 from .program_selectors import cohorts_visible
 
@@ -185,3 +186,9 @@ def courses_menu_item():
         icon_name="doc-full-inverse",
         order=110,
     )
+
+
+@hooks.register("construct_homepage_panels")
+def trainer_and_coordinator_panels(request, panels):
+    """The trainer's and the coordinator's own panels first (learning/dashboard.py)."""
+    panels[:0] = dashboard_panels(user=request.user)

@@ -81,6 +81,23 @@ class RoleHomeBrowserTests:
         assert header_links(phone) == ["today", "sessions"]
         fits_the_width(phone)
 
+    def test_the_specialists_first_session_starts_on_the_first_screen(
+        self, live_komak, booking_id, phone
+    ):
+        # Right after signing in, with the "signed in" message above the page and
+        # the urgent duty panel (nobody waiting) before the sessions.
+        demo_sign_in(phone, live_komak.url, "specialist")
+        assert phone.locator(".messages .message").count() >= 1
+        card = phone.locator(".card-list > li.card").first
+        card.wait_for(state="visible")
+        assert card.get_attribute("id") == f"booking-{booking_id}"
+        assert phone.evaluate("window.scrollY") == 0
+        top = card.bounding_box()["y"]
+        assert 0 <= top < PHONE["height"], top
+        # Its heading (the time first) starts on the first screen too.
+        heading = card.locator("h2").bounding_box()
+        assert heading["y"] < PHONE["height"], heading
+
     def test_the_learner_sees_her_learning(self, live_komak, phone):
         demo_sign_in(phone, live_komak.url, "learner")
         on_first_screen(phone, "main h1")
