@@ -20,9 +20,13 @@ from wagtail import blocks
 from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.documents.blocks import DocumentChooserBlock
 
 KEY_REGEX = r"^[a-z0-9][a-z0-9-]{0,39}$"
 MAX_SCREENS = 20
+# Sound files every current phone browser plays in <audio> (WAGTAILDOCS_EXTENSIONS
+# lets trainers upload them as documents).
+AUDIO_EXTENSIONS = ("m4a", "mp3", "ogg", "opus")
 
 
 def _key_block(label):
@@ -94,7 +98,13 @@ class MessageScreenBlock(blocks.StructBlock):
 
 
 class CallScreenBlock(blocks.StructBlock):
-    """An incoming phone call, with what the caller says written out."""
+    """An incoming phone call, with what the caller says written out.
+
+    A recording of the caller may be added: a scam is often recognised by the voice
+    and the hurry in it. It is a Wagtail document (uploaded under "Documents", so a
+    translation can choose another one), played only when the learner presses play;
+    the written words stay on the screen for those who cannot hear it.
+    """
 
     key = _key_block(_("Short name"))
     caller_name = blocks.CharBlock(label=_("Caller's name"), max_length=80)
@@ -105,7 +115,32 @@ class CallScreenBlock(blocks.StructBlock):
         help_text=_("Shown only; it is never dialled."),
     )
     says = blocks.TextBlock(label=_("What the caller says"))
+    audio = DocumentChooserBlock(
+        label=_("Recording of the caller"),
+        required=False,
+        help_text=_(
+            "Optional: a sound file (MP3, M4A, OGG or Opus) of the caller saying the "
+            "words above. Upload it under “Documents”. It plays only when the "
+            "learner presses play."
+        ),
+    )
     choices = _choices_block()
+
+    def clean(self, value):
+        result = super().clean(value)
+        audio = result.get("audio")
+        if audio is not None and audio.file_extension.lower() not in AUDIO_EXTENSIONS:
+            raise StructBlockValidationError(
+                block_errors={
+                    "audio": ValidationError(
+                        _(
+                            "This is not a sound file. Choose an MP3, M4A, OGG or "
+                            "Opus file."
+                        )
+                    )
+                }
+            )
+        return result
 
     class Meta:
         icon = "user"

@@ -1,12 +1,21 @@
 // "Read aloud": the browser's own speech synthesis reads the lesson text, where it
 // has a voice for the text's language. Without such a voice the button stays hidden:
 // a voice for another language would read Uzbek words wrongly.
+//
+// The text is looked up when the button is pressed, not when the page loads: in a
+// practice simulation (static/js/simulation.js) the screen is replaced without a page
+// load, and the button, kept outside it, must read the screen shown now. A replaced
+// screen announces itself with a "komak:screen-changed" event, which stops reading.
 const button = document.querySelector("[data-read-aloud]");
+
+function readTarget() {
+  return button && document.querySelector(button.dataset.readAloud);
+}
 
 // The text's own language: a lesson not yet translated is in Uzbek (lang="uz" on the
 // text) on a page in, say, Russian.
 function textLanguage() {
-  const target = button && document.querySelector(button.dataset.readAloud);
+  const target = readTarget();
   const holder = target && target.closest("[lang]");
   return ((holder && holder.lang) || document.documentElement.lang || "").toLowerCase();
 }
@@ -24,7 +33,6 @@ function voiceForPage() {
 }
 
 if (button && "speechSynthesis" in window) {
-  const target = document.querySelector(button.dataset.readAloud);
   let reading = false;
 
   const show = (nowReading) => {
@@ -33,19 +41,27 @@ if (button && "speechSynthesis" in window) {
     button.setAttribute("aria-pressed", String(reading));
   };
   const offer = () => {
-    button.hidden = !target || !voiceForPage();
+    button.hidden = !readTarget() || !voiceForPage();
   };
 
   offer();
   window.speechSynthesis.addEventListener("voiceschanged", offer);
+  document.addEventListener("komak:screen-changed", () => {
+    if (reading) {
+      window.speechSynthesis.cancel();
+      show(false);
+    }
+    offer();
+  });
   button.addEventListener("click", () => {
     if (reading) {
       window.speechSynthesis.cancel();
       show(false);
       return;
     }
+    const target = readTarget();
     const voice = voiceForPage();
-    if (!voice) return;
+    if (!target || !voice) return;
     const utterance = new SpeechSynthesisUtterance(target.innerText);
     utterance.voice = voice;
     utterance.lang = voice.lang;

@@ -42,6 +42,8 @@ if (root) {
       const next = page.querySelector("[data-simulation-root]");
       if (!next) throw new Error("not a simulation screen");
       root.replaceChildren(...next.childNodes);
+      // "Read aloud" (static/js/read-aloud.js) stops reading the screen that is gone.
+      document.dispatchEvent(new CustomEvent("komak:screen-changed"));
       const heading = root.querySelector("#simulation-screen");
       if (heading) heading.focus();
     } catch {
