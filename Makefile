@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export PORT
 
-.PHONY: run test lint bench audit install install-dev messages setup clean scale-up scale-down load backup restore
+.PHONY: run test lint bench audit install install-dev messages setup clean scale-up scale-down load backup restore screens
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -64,6 +64,11 @@ audit: install-dev
 bench: install-dev
 	$(BIN)/python bench/run.py
 	$(BIN)/python -m bench.compare_learner_pages
+
+# The page of screenshots (docs/screens/README.md): every main screen at 360 × 740,
+# made again from a fresh demo of its own (docs/screens/make_screens.py). Commit them.
+screens: install-dev messages
+	$(BIN)/python -m docs.screens.make_screens --out docs/screens
 
 # Load: locust's learners and call rooms against `make scale-up` (LOAD_HOST, default
 # http://127.0.0.1:8080) for LOAD_SECONDS (60); prints req/s, p50/p95/p99 and errors

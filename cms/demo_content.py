@@ -2,9 +2,11 @@
 
 Plain data only. COURSES is a list of courses; each course has a slug, title,
 audience ("older" or "social_workers"), level ("beginner" or "intermediate"),
-estimated_minutes, summary, outcomes, cover_alt and lessons. Each lesson has a
+estimated_minutes, summary, outcomes, picture (a drawing in cms/demo_pictures/,
+without ".svg"), cover_alt (what the picture shows) and lessons. Each lesson has a
 slug, title, summary, minutes and a body: a list of (block_type, value) pairs,
-where block_type is "text" (rich text HTML), "step", "tip", "warning",
+where block_type is "text" (rich text HTML), "step" (the instruction, or a dict of
+instruction, picture and picture_alt), "tip", "warning",
 "transcript", "question" (a dict with question, multiple and options) or
 "simulation" (the raw value of `cms.simulation_blocks.SimulationBlock`: title,
 intro, screens as StreamField data, endings).
@@ -378,6 +380,7 @@ COURSES = [
     # ------------------------------------------------------------------
     {
         "slug": "smartfon-asoslari",
+        "picture": "smartfon-asoslari",
         "title": "Smartfon asoslari",
         "audience": "older",
         "level": "beginner",
@@ -410,8 +413,12 @@ COURSES = [
                     ),
                     (
                         "step",
-                        "Telefonning yon tomonidagi quvvat tugmasini toping. "
-                        "Uni 3–4 soniya bosib turing va ekran yonguncha kuting.",
+                        {
+                            "instruction": "Telefonning yon tomonidagi quvvat tugmasini toping. "
+                            "Uni 3–4 soniya bosib turing va ekran yonguncha kuting.",
+                            "picture": "step-quvvat-tugmasi",
+                            "picture_alt": "Barmoq telefonning yon tomonidagi sariq quvvat tugmasini bosib turibdi",
+                        },
                     ),
                     (
                         "step",
@@ -641,8 +648,12 @@ COURSES = [
                     ),
                     (
                         "step",
-                        "Sizga qoʻngʻiroq kelsa, yashil goʻshakni bosing yoki suring. "
-                        "Suhbatni tugatish uchun qizil goʻshakni bosing.",
+                        {
+                            "instruction": "Sizga qoʻngʻiroq kelsa, yashil goʻshakni bosing yoki suring. "
+                            "Suhbatni tugatish uchun qizil goʻshakni bosing.",
+                            "picture": "step-javob-berish",
+                            "picture_alt": "Kiruvchi qoʻngʻiroq ekrani: barmoq yashil goʻshak tugmasini bosmoqda, chapda qizil goʻshak tugmasi",
+                        },
                     ),
                     (
                         "step",
@@ -833,6 +844,7 @@ COURSES = [
     # ------------------------------------------------------------------
     {
         "slug": "oila-bilan-videoqongiroq",
+        "picture": "oila-bilan-videoqongiroq",
         "title": "Oila bilan videoqoʻngʻiroq",
         "audience": "older",
         "level": "beginner",
@@ -988,8 +1000,12 @@ COURSES = [
                     ),
                     (
                         "step",
-                        "Yaqiningiz javob berguncha kuting. U javob bersa, ekranda uning yuzi chiqadi, "
-                        "oʻzingizni esa burchakdagi kichik oynachada koʻrasiz.",
+                        {
+                            "instruction": "Yaqiningiz javob berguncha kuting. U javob bersa, ekranda uning yuzi chiqadi, "
+                            "oʻzingizni esa burchakdagi kichik oynachada koʻrasiz.",
+                            "picture": "step-videoqongiroq-oyna",
+                            "picture_alt": "Videoqoʻngʻiroq ekrani: yaqiningizning yuzi katta, siz burchakdagi kichik oynachada, pastda kamera, qizil tugatish va mikrofon tugmalari",
+                        },
                     ),
                     (
                         "step",
@@ -1152,6 +1168,7 @@ COURSES = [
     # ------------------------------------------------------------------
     {
         "slug": "firibgarlardan-saqlaning",
+        "picture": "firibgarlardan-saqlaning",
         "title": "Telefon va internet firibgarlaridan saqlaning",
         "audience": "older",
         "level": "beginner",
@@ -1183,7 +1200,11 @@ COURSES = [
                     ),
                     (
                         "step",
-                        "Qoʻngʻiroq qilgan odam kod, parol yoki karta maʼlumotini soʻrasa, hech narsa demang va goʻshakni qoʻying.",
+                        {
+                            "instruction": "Qoʻngʻiroq qilgan odam kod, parol yoki karta maʼlumotini soʻrasa, hech narsa demang va goʻshakni qoʻying.",
+                            "picture": "step-kodni-aytmang",
+                            "picture_alt": "Telefonda SMS kod, yonida qizil belgi bilan taqiqlangan gap va lablarini yumgan keksa kishi: kodni hech kimga aytmang",
+                        },
                     ),
                     (
                         "step",
@@ -1643,6 +1664,7 @@ COURSES = [
     # ------------------------------------------------------------------
     {
         "slug": "davlat-xizmatlari-onlayn",
+        "picture": "davlat-xizmatlari-onlayn",
         "title": "Davlat xizmatlari onlayn",
         "audience": "older",
         "level": "beginner",
@@ -1978,6 +2000,7 @@ COURSES = [
     # ------------------------------------------------------------------
     {
         "slug": "onlayn-konsultatsiya-otkazish",
+        "picture": "onlayn-konsultatsiya-otkazish",
         "title": "Onlayn konsultatsiya oʻtkazish",
         "audience": "social_workers",
         "level": "intermediate",
@@ -2383,6 +2406,7 @@ COURSES = [
     # ------------------------------------------------------------------
     {
         "slug": "mijoz-malumotlarini-himoya",
+        "picture": "mijoz-malumotlarini-himoya",
         "title": "Mijozlarning shaxsiy maʼlumotlarini himoya qilish",
         "audience": "social_workers",
         "level": "intermediate",

@@ -39,6 +39,8 @@ RENDITION_TYPES = {
     ".webp": "image/webp",
 }
 DAY = 24 * 3600
+# Sent with every image rendition (raster images ignore it).
+SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 
 
 def media_path(name: str) -> Path | None:
@@ -143,9 +145,13 @@ def image_rendition_file(request, name: str):
     if path is None:
         raise Http404
     content_type = RENDITION_TYPES.get(path.suffix.lower(), "application/octet-stream")
-    return media_file_response(
+    response = media_file_response(
         request,
         path=path,
         content_type=content_type,
         cache_control=f"public, max-age={DAY}",
     )
+    # An SVG opened on its own would run any script an uploader put in it, on our
+    # origin; this policy forbids scripts and outside fetches (as nginx sends it).
+    response["Content-Security-Policy"] = SVG_POLICY
+    return response

@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.images import get_image_model
 from wagtail.models import Locale, Page
 
 from cms.languages import locale_id_of
@@ -125,7 +126,15 @@ def course_list_by_audience(
 ) -> list[tuple[str, list[CoursePage]]]:
     from .models import Audience
 
-    courses = list(CoursePage.objects.child_of(parent).live().public().order_by("path"))
+    # Each card shows its course's picture: the pictures and their renditions at once.
+    pictures = get_image_model().objects.prefetch_renditions()
+    courses = list(
+        CoursePage.objects.child_of(parent)
+        .live()
+        .public()
+        .order_by("path")
+        .prefetch_related(Prefetch("cover_image", queryset=pictures))
+    )
     groups = []
     for value, label in Audience.choices:
         members = [course for course in courses if course.audience == value]

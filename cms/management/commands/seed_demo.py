@@ -4,8 +4,8 @@ Idempotent.
 Run by `make run`. Refused by production settings (KOMAK_DEMO_DATA_ALLOWED = False).
 """
 
-import io
 import uuid
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -34,7 +34,8 @@ from urgent.demo import demo_duty_ensure
 from videos.demo import demo_video_ensure
 from wellbeing.demo import seed_checkins
 
-COVER_COLOURS = ["#0b5e4a", "#1d4e89", "#7a3e00", "#5b2a86", "#2f5d1e", "#8a1c3b"]
+# The courses' and steps' illustrations: our own drawings, named in cms/demo_content.py.
+PICTURES = Path(__file__).resolve().parents[2] / "demo_pictures"
 DEMO_NAMESPACE = uuid.UUID("6f1c9a52-6d0e-4b6a-9a43-3f1d2c9b7e10")
 
 
@@ -45,10 +46,17 @@ def _stream(body: list) -> list[dict]:
         if kind == "text":
             blocks.append({"type": "text", "value": value})
         elif kind == "step":
+            # A step is its instruction, or a dict that adds a picture and its words.
+            step = value if isinstance(value, dict) else {"instruction": value}
+            picture = step.get("picture")
             blocks.append(
                 {
                     "type": "step",
-                    "value": {"instruction": value, "image": None, "image_alt": ""},
+                    "value": {
+                        "instruction": step["instruction"],
+                        "image": demo_picture(picture).pk if picture else None,
+                        "image_alt": step.get("picture_alt", ""),
+                    },
                 }
             )
         elif kind in ("tip", "warning"):
@@ -71,25 +79,25 @@ def _stream(body: list) -> list[dict]:
     return blocks
 
 
-def _cover_image(title: str, slug: str, colour: str) -> Image:
-    """A small generated cover: a coloured card with the course's first letter."""
-    from PIL import Image as PillowImage
-    from PIL import ImageDraw
-
-    existing = Image.objects.filter(title=f"Cover: {title}").first()
+def demo_picture(name: str) -> Image:
+    """The Wagtail image of the drawing `cms/demo_pictures/<name>.svg`, added once."""
+    title = f"Illustration: {name}"
+    existing = Image.objects.filter(title=title).first()
     if existing:
         return existing
-    canvas = PillowImage.new("RGB", (640, 360), colour)
-    draw = ImageDraw.Draw(canvas)
-    draw.ellipse((220, 80, 420, 280), fill="#ffffff")
-    draw.rectangle((40, 300, 600, 320), fill="#ffffff")
-    buffer = io.BytesIO()
-    canvas.save(buffer, format="PNG", optimize=True)
-    image = Image(
-        title=f"Cover: {title}", file=ImageFile(buffer, name=f"cover-{slug}.png")
-    )
-    image.save()
+    path = PICTURES / f"{name}.svg"
+    if not path.is_file():
+        raise CommandError(f"No demo picture {path}")
+    with path.open("rb") as handle:
+        image = Image(title=title, file=ImageFile(handle, name=path.name))
+        image.save()
     return image
+
+
+def course_picture_outdated(course: CoursePage) -> bool:
+    """Whether the course has no picture or the generated cover of older demos."""
+    cover = course.cover_image
+    return cover is None or cover.title.startswith("Cover: ")
 
 
 class Command(BaseCommand):
@@ -170,10 +178,16 @@ class Command(BaseCommand):
         index = CourseIndexPage.objects.filter(
             locale__language_code=settings.LANGUAGE_CODE
         ).first()
-        for number, spec in enumerate(COURSES):
+        for spec in COURSES:
             course = (
                 CoursePage.objects.child_of(index).filter(slug=spec["slug"]).first()
             )
+            picture = demo_picture(spec["picture"])
+            if course is not None and course_picture_outdated(course):
+                # A demo seeded before the drawings had a generated cover.
+                course.cover_image = picture
+                course.cover_alt = spec["cover_alt"]
+                course.save_revision().publish()
             if course is None:
                 course = index.add_child(
                     instance=CoursePage(
@@ -184,11 +198,7 @@ class Command(BaseCommand):
                         estimated_minutes=spec["estimated_minutes"],
                         summary=spec["summary"],
                         outcomes="\n".join(spec["outcomes"]),
-                        cover_image=_cover_image(
-                            spec["title"],
-                            spec["slug"],
-                            COVER_COLOURS[number % len(COVER_COLOURS)],
-                        ),
+                        cover_image=picture,
                         cover_alt=spec["cover_alt"],
                     )
                 )
