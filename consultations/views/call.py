@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -60,11 +61,27 @@ def call(request, booking_id: int):
             "role": role,
             "other": other,
             "strings": call_strings(other_name=other.get_short_name()),
+            # The way out once the call is over (the page has no site header).
+            **back_link(role),
             # The server refuses longer chat messages (signaling.py); the field
             # stops there and says so, rather than cutting a message silently.
             "chat_max": MAX_CHAT_CHARS,
         },
     )
+
+
+def back_link(role: str) -> dict[str, str]:
+    """Where a person goes after the call: the client to their appointments, the
+    specialist to today's sessions."""
+    if role == "specialist":
+        return {
+            "back_url": reverse("consultations_today"),
+            "back_label": _("Today's sessions"),
+        }
+    return {
+        "back_url": reverse("consultations_appointments"),
+        "back_label": _("Go to my appointments"),
+    }
 
 
 def call_strings(*, other_name: str) -> dict:

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from audit.models import AuditAction
 from audit.services import audit_record
 
-from ..call_rights import NEEDS_CONSENT, precall_refusal
+from ..call_rights import NEEDS_CONSENT, call_is_open, precall_refusal
 from ..precall import (
     BUSY_RETRY_SECONDS,
     PrecallError,
@@ -45,10 +45,19 @@ RESULT_FIELDS = {"rtt_ms", "loss_percent", "relay", "connected"}
 
 
 def verdict_messages() -> dict[str, str]:
+    """The verdict in plain words: what will work, and what to do when it is weak.
+    The figures behind it are shown only as small print (precall.html)."""
     return {
-        "video": _("Video will work"),
-        "audio": _("Use audio only"),
-        "phone": _("Your connection is too weak: the specialist will phone you"),
+        "video": _("Your connection is good enough for video."),
+        "audio": _(
+            "Your connection is good enough for sound only. The picture may switch "
+            "off during the talk, but you will hear each other."
+        ),
+        "phone": _(
+            "Your connection is too weak for a call right now. Try near a window or "
+            "on Wi-Fi, then check again. If it stays weak, the specialist will phone "
+            "you."
+        ),
     }
 
 
@@ -162,6 +171,9 @@ def precall_page(request, booking_id: int):
             "appointments_url": reverse("consultations_appointments"),
             "offer_url": reverse("consultations_precall_offer", args=[booking.pk]),
             "result_url": reverse("consultations_precall_result", args=[booking.pk]),
+            "call_url": reverse("consultations_call", args=[booking.pk]),
+            # The call page's own rule: the link shows exactly when the call opens.
+            "joinable": call_is_open(booking),
         },
     )
 
@@ -275,5 +287,12 @@ def precall_result(request, booking_id: int):
             connected=result["connected"],
         )
     return JsonResponse(
-        {"verdict": verdict, "message": verdict_messages()[verdict], "saved": saved}
+        {
+            "verdict": verdict,
+            "message": verdict_messages()[verdict],
+            "saved": saved,
+            # The talk may have opened while the check ran: the page then shows
+            # "Join the call" under the verdict.
+            "joinable": call_is_open(booking),
+        }
     )

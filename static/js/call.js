@@ -20,6 +20,8 @@ const statusEl = root.querySelector("[data-call-status]");
 const qualityEl = root.querySelector("[data-call-quality]");
 const remoteStateEl = root.querySelector("[data-remote-state]");
 const waitingEl = root.querySelector("[data-waiting]");
+const afterEl = root.querySelector("[data-after]");
+const controlsEl = root.querySelector("[data-controls]");
 const remoteVideo = document.getElementById("remote-video");
 const localVideo = document.getElementById("local-video");
 const chatLog = root.querySelector("[data-chat-log]");
@@ -107,6 +109,7 @@ function connectSocket() {
     if (closedOnPurpose) return;
     if (event.code === 4403) {
       say(T.ended);
+      afterEl.hidden = false;
       return;
     }
     // The right to the call ended (cancelled, time over, consent withdrawn): the call
@@ -240,7 +243,21 @@ async function startMedia() {
       localStream = new MediaStream();
     }
   }
-  localVideo.srcObject = localStream;
+  showOwnPicture();
+}
+
+// The own picture in the corner. Set only once a stream exists, kept muted (no echo of
+// one's own voice, and muted media may play without a tap), and started explicitly:
+// some phones ignore autoplay on an element whose source was set from script.
+function showOwnPicture() {
+  // No camera: no empty black box in the corner either.
+  localVideo.hidden = !localStream || !localStream.getVideoTracks().length;
+  if (localVideo.hidden) return;
+  localVideo.muted = true;
+  localVideo.playsInline = true;
+  if (localVideo.srcObject !== localStream) localVideo.srcObject = localStream;
+  const playing = localVideo.play();
+  if (playing) playing.catch(() => {});
 }
 
 // `?relay=1` sends all media through the TURN relay: it hides both people's network
@@ -400,7 +417,13 @@ async function onAdmitted() {
   if (manualAudioOnly) await setLevel(2, false);
 }
 
+// The call is over: the way back instead of controls that do nothing any more.
 function hangUp() {
+  waitingEl.hidden = true;
+  afterEl.hidden = false;
+  controlsEl.hidden = true;
+  localVideo.hidden = true;
+  qualityEl.textContent = "";
   clearInterval(statsTimer);
   if (pc) pc.close();
   if (localStream) for (const track of localStream.getTracks()) track.stop();

@@ -266,6 +266,8 @@ async function measure(media, say) {
   }
 }
 
+// The verdict in words; the figures only as small print under "What we measured";
+// and "Join the call" as soon as the talk is open (it may have opened during the check).
 function showVerdict(answer, result, elements) {
   elements.verdict.textContent = answer.message;
   elements.verdict.className = `precall-verdict precall-verdict-${answer.verdict}`;
@@ -275,8 +277,14 @@ function showVerdict(answer, result, elements) {
       .replace("{loss}", String(result.loss_percent));
     if (result.relay) details += ` ${texts.relayNote}`;
     elements.details.textContent = details;
+    elements.figures.hidden = false;
   } else {
     elements.details.textContent = "";
+    elements.figures.hidden = true;
+  }
+  if (answer.joinable && elements.joinLink) {
+    elements.joinLink.hidden = false;
+    if (elements.joinLater) elements.joinLater.hidden = true;
   }
 }
 
@@ -294,6 +302,9 @@ function init() {
     networkStatus: root.querySelector("[data-network-status]"),
     verdict: root.querySelector("[data-verdict]"),
     details: root.querySelector("[data-details]"),
+    figures: root.querySelector("[data-figures]"),
+    joinLink: document.querySelector("[data-join-link]"),
+    joinLater: document.querySelector("[data-join-later]"),
   };
   const sayMedia = (text) => {
     elements.mediaStatus.textContent = text || "";
@@ -309,6 +320,7 @@ function init() {
     elements.start.disabled = true;
     elements.verdict.textContent = "";
     elements.details.textContent = "";
+    elements.figures.hidden = true;
     try {
       stream = await openMedia(sayMedia);
       if (stream) {

@@ -8,6 +8,7 @@ close itself; bad offers and bad results are refused without storing anything.
 import asyncio
 import contextlib
 import json
+import re
 import time
 from datetime import timedelta
 
@@ -197,6 +198,43 @@ class PrecallPageTests:
         assert "s3cret" not in response.content.decode()
 
 
+SOUND_ONLY = (
+    "Your connection is good enough for sound only. The picture may switch off "
+    "during the talk, but you will hear each other."
+)
+TOO_WEAK = (
+    "Your connection is too weak for a call right now. Try near a window or on "
+    "Wi-Fi, then check again. If it stays weak, the specialist will phone you."
+)
+
+
+class PrecallJoinTests:
+    """ "Join the call" under the check, by the call page's own rule (call_is_open)."""
+
+    def test_no_join_link_before_the_call_opens(self, client, booking):
+        client.force_login(booking.client)
+        html = client.get(urls(booking)["page"]).content.decode()
+        link = re.search(r"<a [^>]*data-join-link[^>]*>", html).group(0)
+        assert " hidden" in link
+        assert "data-join-later" in html
+
+    def test_the_join_link_shows_when_the_call_is_open(self, client, booking):
+        booking_move(booking, starts_in=timedelta(minutes=10))
+        client.force_login(booking.client)
+        html = client.get(urls(booking)["page"]).content.decode()
+        link = re.search(r"<a [^>]*data-join-link[^>]*>", html).group(0)
+        assert " hidden" not in link
+        assert f'href="{reverse("consultations_call", args=[booking.pk])}"' in link
+        assert uz("Join the call") in html
+        assert "data-join-later" not in html
+
+    def test_the_result_says_when_the_call_has_opened(self, client, booking):
+        booking_move(booking, starts_in=timedelta(minutes=10))
+        client.force_login(booking.client)
+        response = post_json(client, urls(booking)["result"], GOOD)
+        assert response.json()["joinable"] is True
+
+
 # --- Result -------------------------------------------------------------------------
 
 
@@ -207,8 +245,10 @@ class PrecallResultTests:
         assert response.status_code == 200
         assert response.json() == {
             "verdict": "video",
-            "message": uz("Video will work"),
+            "message": uz("Your connection is good enough for video."),
             "saved": True,
+            # An hour before the start: the call is not open yet.
+            "joinable": False,
         }
         booking.refresh_from_db()
         assert booking.precall_checked_at is not None
@@ -220,16 +260,12 @@ class PrecallResultTests:
     @pytest.mark.parametrize(
         ("measured", "verdict", "message"),
         [
-            ({"rtt_ms": 500, "loss_percent": 5}, "audio", "Use audio only"),
-            (
-                {"rtt_ms": 1200, "loss_percent": 20},
-                "phone",
-                "Your connection is too weak: the specialist will phone you",
-            ),
+            ({"rtt_ms": 500, "loss_percent": 5}, "audio", SOUND_ONLY),
+            ({"rtt_ms": 1200, "loss_percent": 20}, "phone", TOO_WEAK),
             (
                 {"connected": False, "rtt_ms": 0, "loss_percent": 100},
                 "phone",
-                "Your connection is too weak: the specialist will phone you",
+                TOO_WEAK,
             ),
         ],
     )

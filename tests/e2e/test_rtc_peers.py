@@ -577,13 +577,29 @@ class PrecallPageInChromiumTests:
             )
             seconds = time.monotonic() - started
             verdict = page.locator("[data-verdict]").inner_text()
-            details = page.locator("[data-details]").inner_text()
+            details = page.locator("[data-details]").text_content()
+            # The figures are small print, folded under "What we measured".
+            figures = page.locator("[data-figures]")
+            figures_shown = figures.is_visible()
+            details_before_opening = page.locator("[data-details]").is_visible()
+            figures.locator("summary").click()
+            details_after_opening = page.locator("[data-details]").is_visible()
+            # The talk is open: "Join the call" leads into it.
+            join = page.get_by_role("link", name=uz("Join the call"), exact=True)
+            join_visible = join.is_visible()
+            join_href = join.get_attribute("href")
         finally:
             context.close()
         logger.info("pre-call check in Chromium: verdict after %.1fs", seconds)
         stored = stored_check(embedded, booking_id)
         assert stored["verdict"] == "video", (stored, details)
-        assert verdict == uz("Video will work")
+        assert verdict == uz("Your connection is good enough for video.")
+        # Words, not figures.
+        assert not any(char.isdigit() for char in verdict) and "%" not in verdict
+        assert figures_shown and not details_before_opening and details_after_opening
+        assert str(stored["rtt_ms"]) in details
+        assert join_visible
+        assert join_href == f"/uz/consultations/{booking_id}/call/"
         assert 0 <= stored["rtt_ms"] < 300
         assert stored["loss"] <= 3
         assert stored["relay"] is False
