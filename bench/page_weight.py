@@ -194,7 +194,9 @@ def sign_in(browser: Browser, base: str) -> dict:
         with page.expect_navigation():
             page.press("#id_password", "Enter")
         page.goto(base + "/uz/learning/my/")
-        if urlsplit(page.url).path.startswith(LOGIN):
+        # Signed out, the page would be the sign-in form (in place or after a redirect).
+        sign_in_form = page.locator('form[action$="/accounts/login/"]').count()
+        if urlsplit(page.url).path.startswith(LOGIN) or sign_in_form:
             raise RuntimeError(f"could not sign in as {LEARNER!r}")
         return context.storage_state()
     finally:

@@ -14,6 +14,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 BENCHMARKS = [
     "bench.page_weight",
+    "bench.first_paint",
+    "bench.simulation_weight",
     "bench.rtc_connect",
     "bench.signaling_relay",
     "bench.page_cache",

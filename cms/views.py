@@ -1,13 +1,16 @@
-"""Site-wide views: the public search page, the language switch and a health check
-for process managers."""
+"""Site-wide views: the public search page, the language switch, a health check
+for process managers, and the offline lessons' service worker and offline page."""
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_POST
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST, require_safe
 from django.views.i18n import set_language
 from wagtail.models import Locale, Page
+from wagtail.views import serve as wagtail_serve
 
 from accounts.services import user_language_save
 from learning.models import CoursePage, LessonPage
@@ -58,3 +61,56 @@ def language_set(request):
 
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+SERVICE_WORKER = "js/offline-worker.js"
+
+
+@require_safe
+def service_worker(request):
+    """The service worker of lessons saved for offline use, at /sw.js.
+
+    Served here, not from /static/, so that its scope is the whole site (the
+    lessons live under /uz/, /ru/, ...) and its address never changes: static
+    files get a new hashed name at every change, and a worker's address must stay
+    the same for the browser to update it. Never cached: browsers check it again
+    at most every 24 hours anyway (docs/offline.md).
+    """
+    path = finders.find(SERVICE_WORKER)
+    if not path:
+        raise Http404
+    with open(path, "rb") as handle:
+        response = HttpResponse(handle.read(), content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@require_safe
+def offline_page(request):
+    """What a page that is not saved shows when there is no internet: the service
+    worker keeps this page in each language and lists the saved lessons on it."""
+    return render(request, "cms/offline.html")
+
+
+def home_in_reader_language(request):
+    """`/`: the home page in the reader's language, answered at once.
+
+    A redirect to /uz/ cost a round trip (about 2 s on 3G) before the first page a
+    learner opens. The language is the one LanguageMiddleware chose (the account's,
+    the language cookie, the browser's Accept-Language, then Uzbek); the page names
+    its own address as canonical, and caches keep one copy per language and cookie.
+    """
+    response = wagtail_serve(request, "")
+    context = getattr(response, "context_data", None)
+    page = context.get("page") if context else None
+    if page is not None:
+        context["canonical_url"] = request.build_absolute_uri(page.get_url(request))
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+def help_page(request):
+    """Help in plain words for older learners: how to use the site, and how to put
+    Ko'mak on the phone's home screen like an app."""
+    return render(request, "cms/help.html")

@@ -6,7 +6,7 @@ verification address printed on certificates is short and stays the same.
 
 from django.urls import path
 
-from . import help_views, program_views, simulation_views, views
+from . import help_views, offline_views, program_views, simulation_views, views
 
 urlpatterns = [
     path("progress/", views.progress_record, name="learning_progress_record"),
@@ -16,6 +16,7 @@ urlpatterns = [
         name="learning_progress_detail",
     ),
     path("my/", views.my_learning, name="learning_my_learning"),
+    path("saved/", offline_views.saved_lessons, name="learning_saved_lessons"),
     path(
         "simulations/<int:lesson_id>/<str:block_id>/",
         simulation_views.simulation_play,

@@ -40,6 +40,11 @@ def progress_record(request):
     """Record progress events sent as JSON by the lesson page's script."""
     if not request.user.is_authenticated:
         return _error(_("Sign in to save your progress."), status=401)
+    # The queue names whose steps it sends (progress-queue.js): on a shared phone a
+    # service worker must not send one learner's steps under another's session.
+    owner = request.headers.get("X-Komak-Learner")
+    if owner is not None and owner != str(request.user.pk):
+        return _error(_("Sign in to save your progress."), status=403)
     if request.content_type != "application/json":
         return _error(_("Send the events as JSON."), status=415)
     if len(request.body) > MAX_BODY_BYTES:

@@ -90,6 +90,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Brotli or gzip for whole text answers (cms/compression.py); above everything
+    # that reads or rewrites a page, so that it compresses what they made.
+    "cms.compression.CompressionMiddleware",
     "cms.middleware.ContentSecurityPolicyMiddleware",
     "cms.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -423,15 +426,34 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 SENDFILE_BACKEND = "cms.media"
 
 # Wagtail.
-WAGTAIL_SITE_NAME = "Ko'mak"
+WAGTAIL_SITE_NAME = "Koʻmak"
 # The site's address, from which links in reminders (SMS, e-mail) and the admin's own
 # links are built. `make run` sets it from PORT; production requires it.
 WAGTAILADMIN_BASE_URL = os.environ.get(
     "WAGTAILADMIN_BASE_URL", f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
 )
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx"]
+# Sound files too: a recording of the caller in a practice simulation
+# (cms/simulation_blocks.py, AUDIO_EXTENSIONS).
+WAGTAILDOCS_EXTENSIONS = [
+    "csv",
+    "docx",
+    "m4a",
+    "mp3",
+    "odt",
+    "ogg",
+    "opus",
+    "pdf",
+    "pptx",
+    "txt",
+    "xlsx",
+]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# SVG too: the illustrations of courses and steps are small drawings
+# (cms/demo_pictures/). Templates show an SVG as it is (`preserve-svg`), never
+# rasterised; its renditions are sent with a CSP that forbids scripts (cms/media.py,
+# deploy/nginx/komak.conf).
+WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "svg"]
 # Content translation (wagtail-localize): trainers translate pages into Russian,
 # Karakalpak and English in the admin. Every other locale is synchronised from Uzbek
 # (cms/setup.py): a page not yet translated is there as an alias showing the Uzbek

@@ -7,7 +7,10 @@
 // endpoint so the learner resumes where they stopped. Playlists and the init segment
 // are fetched when the page opens (they are small and cached for a year), so pressing
 // play costs one round trip for the first segment. Without JavaScript the <video>
-// element still plays (native HLS, or the small MP4).
+// element still plays (native HLS, or the small MP4) with the browser's own controls.
+// Where this script takes over, the native controls go and ours are the only ones:
+// one Play button, "10 seconds back" and a position slider in place of the native
+// seek bar, quality and speed choices sized for a 320 px phone.
 
 const QUALITY_KEY = "komak.video.quality";
 const SAVER_KEY = "komak.video.saver";
@@ -104,10 +107,21 @@ function initUrl(playlistUrl) {
   return new URL("init.mp4", new URL(playlistUrl, location.href)).href;
 }
 
+async function savedVideo(master) {
+  try {
+    return Boolean(self.caches && (await caches.match(new URL(master, location.href).href)));
+  } catch {
+    return false;
+  }
+}
+
 async function setup(root) {
   const video = root.querySelector("video");
   const controls = root.querySelector("[data-video-controls]");
   const playButton = root.querySelector("[data-play]");
+  const backButton = root.querySelector("[data-back]");
+  const slider = root.querySelector("[data-position]");
+  const timeLine = root.querySelector("[data-time]");
   const sizeLine = root.querySelector("[data-size]");
   const radios = Array.from(root.querySelectorAll("input[type=radio][data-playlist]"));
   const saver = root.querySelector("input[data-saver]");
@@ -116,7 +130,10 @@ async function setup(root) {
   const duration = Number(root.dataset.duration) || 0;
   const positionKey = `${POSITION_KEY}${root.dataset.videoId}`;
 
-  const nativeHls = Boolean(video.canPlayType("application/vnd.apple.mpegurl"));
+  // A video saved on the phone (docs/offline.md) plays through hls.js: Chromium's own
+  // HLS player does not take segments from a service worker's cache.
+  const saved = await savedVideo(root.dataset.master);
+  const nativeHls = !saved && Boolean(video.canPlayType("application/vnd.apple.mpegurl"));
   let Hls = null;
   if (!nativeHls && "MediaSource" in window) {
     try {
@@ -136,11 +153,14 @@ async function setup(root) {
 
   for (const source of video.querySelectorAll("source")) source.remove();
   video.removeAttribute("src");
+  // One play control: ours. The native bar (its own Play, seek bar, menu) goes.
+  video.controls = false;
   controls.hidden = false;
   root.classList.add("video-enhanced");
 
   let engine = null;
   let loadedFor = null;
+  let chosenStart = null; // where to start, chosen on the slider before the first play
 
   function choice() {
     return saver.checked ? saver : radios.find((radio) => radio.checked) || radios[0];
@@ -214,14 +234,47 @@ async function setup(root) {
     showCaptions();
   }
 
+  // The label says what a press does; no aria-pressed beside a changing label.
   function playLabel() {
     const playing = !video.paused && !video.ended;
     playButton.textContent = playing ? `❚❚ ${root.dataset.pauseLabel}` : `▶ ${root.dataset.playLabel}`;
-    playButton.setAttribute("aria-pressed", String(playing));
+  }
+
+  function clock(seconds) {
+    const whole = Math.max(0, Math.floor(seconds || 0));
+    return `${Math.floor(whole / 60)}:${String(whole % 60).padStart(2, "0")}`;
+  }
+
+  function total() {
+    return Number.isFinite(video.duration) && video.duration > 0 ? video.duration : duration;
+  }
+
+  function position() {
+    if (loadedFor) return video.currentTime;
+    return chosenStart !== null ? chosenStart : resumeAt();
+  }
+
+  function showPosition() {
+    const now = position();
+    const end = total();
+    slider.max = String(Math.max(1, Math.ceil(end)));
+    slider.value = String(Math.floor(now));
+    timeLine.textContent = `${clock(now)} / ${clock(end)}`;
+    slider.setAttribute(
+      "aria-valuetext",
+      slider.dataset.timeText.replace("CURRENT", clock(now)).replace("TOTAL", clock(end)),
+    );
+  }
+
+  function seek(seconds) {
+    const to = Math.min(Math.max(0, seconds), Math.max(0, total() - 0.5));
+    if (loadedFor) video.currentTime = to;
+    else chosenStart = to;
+    showPosition();
   }
 
   async function play() {
-    if (loadedFor !== choice()) load(loadedFor ? video.currentTime : resumeAt());
+    if (loadedFor !== choice()) load(loadedFor ? video.currentTime : position());
     try {
       await video.play();
     } catch {
@@ -249,10 +302,17 @@ async function setup(root) {
     warm(initUrl(playlist));
   }
 
-  playButton.addEventListener("click", () => {
+  function playOrPause() {
     if (video.paused || video.ended) play();
     else video.pause();
-  });
+  }
+  playButton.addEventListener("click", playOrPause);
+  // A tap on the picture does what the Play button does (it is not a second button:
+  // the video is not focusable, the keyboard uses the button).
+  video.addEventListener("click", playOrPause);
+  backButton.addEventListener("click", () => seek(position() - 10));
+  slider.addEventListener("input", () => seek(Number(slider.value)));
+  for (const name of ["timeupdate", "durationchange", "seeked"]) video.addEventListener(name, showPosition);
   // The native controls' own play button must load our source too.
   video.addEventListener("play", () => {
     if (loadedFor !== choice()) play();
@@ -288,6 +348,7 @@ async function setup(root) {
   for (const name of ["play", "pause", "ended"]) video.addEventListener(name, playLabel);
 
   describe();
+  showPosition();
   warmUp();
   root.dataset.ready = nativeHls ? "native" : "hls.js";
 }

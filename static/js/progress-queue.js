@@ -61,6 +61,10 @@ function databaseStores(db) {
     add: (record) => transact(db, [WAITING], (s) => s[WAITING].put(record)),
     waiting: (owner) => all(WAITING, owner),
     refused: (owner) => all(REFUSED, owner),
+    owners: () =>
+      transact(db, [WAITING], (s) => s[WAITING].getAll()).then((rows) => [
+        ...new Set(rows.map((row) => row.owner)),
+      ]),
     remove: (ids) =>
       transact(db, [WAITING], (s) => ids.forEach((id) => s[WAITING].delete(id))),
     putAside: (record, error) =>
@@ -94,6 +98,7 @@ function storageStores() {
     add: async (record) => write(WAITING, [...read(WAITING).filter((r) => r.id !== record.id), record]),
     waiting: async (owner) => mine(WAITING, owner),
     refused: async (owner) => mine(REFUSED, owner),
+    owners: async () => [...new Set(read(WAITING).map((r) => r.owner))],
     remove: async (ids) => write(WAITING, read(WAITING).filter((r) => !ids.includes(r.id))),
     putAside: async (record, error) => {
       write(WAITING, read(WAITING).filter((r) => r.id !== record.id));
@@ -127,7 +132,13 @@ export async function drain(queue, { owner, csrf }) {
       response = await fetch(batch[0].endpoint, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
+        // Whose steps these are: the server refuses them (403) under anyone else's
+        // session, so a service worker never sends one person's steps as another's.
+        headers: {
+          "Content-Type": "application/json",
+          "X-CSRFToken": csrf(),
+          "X-Komak-Learner": String(owner),
+        },
         body: JSON.stringify({ events: batch.map((r) => r.event) }),
       });
     } catch {

@@ -83,8 +83,15 @@ class PrefixTests:
         assert client.get("/search/?q=a")["Location"] == "/kaa/search/?q=a"
 
     def test_the_browser_language_is_a_first_guess(self, client):
+        # `/` answers in that language at once (no redirect), naming /ru/ canonical.
         response = client.get("/", HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9")
-        assert response["Location"] == "/ru/"
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert '<html lang="ru"' in html
+        assert re.search(r'<link rel="canonical" href="http://[^"/]+/ru/">', html)
+        # Other addresses without a language are still sent to the reader's.
+        response = client.get("/search/", HTTP_ACCEPT_LANGUAGE="ru-RU,ru;q=0.9")
+        assert response["Location"] == "/ru/search/"
 
     def test_the_account_language_comes_before_the_cookie(self, client):
         user = user_create()
@@ -92,7 +99,10 @@ class PrefixTests:
         user.save()
         client.force_login(user)
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        assert client.get("/")["Location"] == "/uz-cyrl/"
+        html = client.get("/").content.decode()
+        assert '<html lang="uz-cyrl"' in html
+        assert re.search(r'<link rel="canonical" href="http://[^"/]+/uz-cyrl/">', html)
+        assert client.get("/search/")["Location"] == "/uz-cyrl/search/"
         # An address with a language is answered in that language all the same.
         html = client.get("/en/search/").content.decode()
         assert '<html lang="en"' in html

@@ -19,6 +19,7 @@ from wagtail.models import Locale, PageViewRestriction
 from accounts.comfort import COOKIE_NAME as COMFORT_COOKIE
 from cms.page_cache import AnonymousPageCacheMiddleware, page_cache_clear
 from tests.factories import course_create, user_create
+from tests.support.html import inline_scripts
 from tests.support.services import REDIS_TEST_URL, require_redis
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,12 @@ def tokens(response) -> list[str]:
     return TOKEN.findall(response.content.decode())
 
 
+def page_without_secrets(response) -> str:
+    """The page with its CSRF tokens and CSP nonces taken out."""
+    html = TOKEN.sub("", response.content.decode())
+    return re.sub(r'nonce="[^"]+"', 'nonce=""', html)
+
+
 def served_from_cache(response) -> bool:
     return response.get("X-Page-Cache") == "hit"
 
@@ -66,9 +73,12 @@ class PageCacheHitTests:
             second = Client().get(lesson.url)
         assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
         assert second.status_code == 200
-        assert TOKEN.sub("", second.content.decode()) == TOKEN.sub(
-            "", first.content.decode()
-        )
+        # The same page but for the CSRF token and the nonce of the inlined critical
+        # styles, each response's own (the one its CSP header names).
+        for response in (first, second):
+            nonce = HEADER_NONCE.search(response["Content-Security-Policy"]).group(1)
+            assert f'<style nonce="{nonce}">' in response.content.decode()
+        assert page_without_secrets(second) == page_without_secrets(first)
 
     def test_course_list_and_course_are_cached_too(
         self, lessons, django_assert_num_queries
@@ -119,13 +129,22 @@ class PageCacheHitTests:
         cached = Client().get(lesson.url)
         assert served_from_cache(cached)
         policy = cached["Content-Security-Policy"]
-        assert policy == fresh["Content-Security-Policy"]
+        # The same policy, but for each response's own nonce.
+        assert HEADER_NONCE.sub("'nonce-'", policy) == HEADER_NONCE.sub(
+            "'nonce-'", fresh["Content-Security-Policy"]
+        )
+        assert HEADER_NONCE.search(policy).group(1) != HEADER_NONCE.search(
+            fresh["Content-Security-Policy"]
+        ).group(1)
         assert "unsafe-inline" not in policy
-        # Every script and style of the page is a file of our own, or would carry
-        # the nonce (NonceInCachedPageTests).
+        # Every script of the page is a file of our own, and every style element
+        # (the inlined critical styles) carries the nonce of this response's header.
         html = cached.content.decode()
-        assert re.findall(r"<script(?![^>]*\ssrc=)[^>]*>", html) == []
-        assert "<style" not in html
+        assert inline_scripts(html) == []
+        nonce = HEADER_NONCE.search(policy).group(1)
+        styles = re.findall(r"<style[^>]*>", html)
+        assert styles == [f'<style nonce="{nonce}">'] * len(styles)
+        assert styles
 
 
 class NonceInCachedPageTests:

@@ -59,6 +59,8 @@ PAGES = [
     ("client home", "client", "/{language}/consultations/home/"),
     ("pre-call check", "client", "/{language}/consultations/{booking}/check/"),
     ("call", "client", "/{language}/consultations/{booking}/call/"),
+    # Staff: the sign-in includes the authenticator code (tests/support/mfa.py).
+    ("specialist today", "specialist", "/{language}/consultations/today/"),
     ("simulation message", "learner", SIMULATION % "simulation_message"),
     ("simulation call", "learner", SIMULATION % "simulation_call"),
     ("simulation form", "learner", SIMULATION % "simulation_form"),
@@ -96,18 +98,24 @@ def signed_in_contexts(live_komak, chromium_browser):
     Comfort settings come from a cookie for visitors and from the account for people
     signed in; the demo accounts are set back to normal at the end, so that no other
     test meets their larger text.
+
+    A person's contexts in the other languages reuse her first sign-in's session:
+    staff give an authenticator code at each sign-in, and a code is accepted once,
+    so five sign-ins in a row would run out of codes (tests/support/mfa.py).
     """
-    contexts, to_reset = {}, []
+    contexts, to_reset, sessions = {}, [], {}
 
     def context_for(username: str | None, language: str, comfort: str = ""):
         key = (username, language, comfort)
         if key not in contexts:
+            reuse = username is not None and not comfort and username in sessions
             context = chromium_browser.new_context(
                 viewport={"width": 320, "height": 640},
                 # Lets axe-core be injected; the CSP itself is checked in
                 # tests/security/test_csp_browser.py.
                 bypass_csp=True,
                 permissions=["camera", "microphone"],
+                storage_state=sessions[username] if reuse else None,
             )
             context.add_cookies(
                 [
@@ -118,9 +126,11 @@ def signed_in_contexts(live_komak, chromium_browser):
                     }
                 ]
             )
-            if username:
+            if username and not reuse:
                 page = context.new_page()
                 demo_sign_in(page, live_komak.url, username)
+                if not comfort:
+                    sessions[username] = context.storage_state()
                 if comfort:
                     comfort_choose(page, live_komak.url, large=True, high=True)
                     to_reset.append(page)
@@ -179,6 +189,13 @@ def check_page(context, live_komak, name, path, *, language):
         if name != "not found":
             assert response.status == 200, (name, response.status, page.url)
         page.wait_for_load_state("load")
+        # The page itself, not the sign-in or authenticator step it may send to.
+        if name not in ("sign-in", "sign-up"):
+            assert "/accounts/login/" not in page.url, (name, page.url)
+            assert "/accounts/2fa/" not in page.url, (name, page.url)
+            # Nor the sign-in form shown in its place.
+            sign_in_form = page.locator('form[action$="/accounts/login/"]')
+            assert sign_in_form.count() == 0, (name, page.url)
         assert page.locator("html").get_attribute("lang") == language
         if name.startswith("simulation"):
             # The screen the name promises, not a sign-in invitation or an error.

@@ -108,6 +108,35 @@ class MakeRunTests:
                 assert response.headers["Content-Type"].startswith("text/css")
                 assert response.read()
 
+    def test_static_files_are_compressed_and_kept_for_good(self, honcho_run):
+        # As production: collectstatic's .br and .gz beside each file, content-named
+        # addresses cached for a year and more (issue 14).
+        server, _, _ = honcho_run
+        with urllib.request.urlopen(server.url + "/uz/", timeout=30) as response:
+            html = response.read().decode()
+        href = re.search(r'href="(/static/css/komak\.[0-9a-f]+\.css)"', html).group(1)
+        for coding in ("br", "gzip"):
+            request = urllib.request.Request(
+                server.url + href, headers={"Accept-Encoding": coding}
+            )
+            with urllib.request.urlopen(request, timeout=30) as response:
+                assert response.headers["Content-Encoding"] == coding
+                cache_control = response.headers["Cache-Control"]
+                assert "immutable" in cache_control
+                max_age = int(re.search(r"max-age=(\d+)", cache_control).group(1))
+                assert max_age >= 365 * 24 * 3600
+                assert "Accept-Encoding" in response.headers["Vary"]
+
+    def test_pages_are_compressed(self, honcho_run):
+        server, _, _ = honcho_run
+        for coding in ("br", "gzip"):
+            request = urllib.request.Request(
+                server.url + "/", headers={"Accept-Encoding": coding}
+            )
+            with urllib.request.urlopen(request, timeout=30) as response:
+                assert response.status == 200
+                assert response.headers["Content-Encoding"] == coding
+
     def test_trainer_reaches_the_wagtail_admin(self, honcho_run):
         server, _, _ = honcho_run
         opener = admin_session(server.url, "trainer")

@@ -11,7 +11,7 @@ order of `ROLES`:
     anonymous, learner, client, other client, specialist, other specialist,
     trainer, coordinator
 
-Answers: an HTTP status (200, 403, 404, 405), `LOGIN` (302 to the sign-in page),
+Answers: an HTTP status (200, 403, 404, 405), `LOGIN` (a 302 to the sign-in page),
 `AWAY` (302 anywhere else); for WebSockets `ACCEPT` or the close code (4403).
 
 `Group` rows cover every pattern under a prefix with representative URLs: Wagtail's
@@ -74,7 +74,8 @@ def group(prefix: str, url: str, *answers) -> Group:
 # other specialist, trainer, coordinator
 HTTP = [
     # Wagtail's pages: the site itself is public; a missing page is 404.
-    row(r"^((?:[\w\-]+/)*)$", "/", AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY, AWAY),
+    # `/` answers with the home page in the reader's language, no redirect (issue 14).
+    row("", "/", 200, 200, 200, 200, 200, 200, 200, 200),
     row(r"^((?:[\w\-]+/)*)$", "/uz/", 200, 200, 200, 200, 200, 200, 200, 200),
     row(r"^((?:[\w\-]+/)*)$", "{course_url}", 200, 200, 200, 200, 200, 200, 200, 200),
     row(r"^((?:[\w\-]+/)*)$", "{lesson_url}", 200, 200, 200, 200, 200, 200, 200, 200),
@@ -82,6 +83,13 @@ HTTP = [
     row(r"^((?:[\w\-]+/)*)$", "/uz/no-such-page/", 404, 404, 404, 404, 404, 404, 404, 404),
     row("search/", "/uz/search/?q=telefon", 200, 200, 200, 200, 200, 200, 200, 200),
     row("healthz", "/healthz", 200, 200, 200, 200, 200, 200, 200, 200),
+    # The help page and the web app manifest (cms/manifest.py): the same for everyone.
+    row("help/", "/uz/help/", 200, 200, 200, 200, 200, 200, 200, 200),
+    row("manifest.webmanifest", "/uz/manifest.webmanifest", 200, 200, 200, 200, 200, 200, 200, 200),
+    # Offline lessons (docs/offline.md): the service worker and the offline page are
+    # the same for everyone (the worker keeps a visitor's copy of the page).
+    row("sw.js", "/sw.js", 200, 200, 200, 200, 200, 200, 200, 200),
+    row("offline/", "/uz/offline/", 200, 200, 200, 200, 200, 200, 200, 200),
     # Wagtail's password and login pages for private pages and documents.
     group("_util/", "/uz/_util/login/", LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
     group("_util/", "/uz/_util/authenticate_with_password/999/999/", 404, 404, 404, 404, 404, 404, 404, 404),
@@ -202,6 +210,8 @@ HTTP = [
     row("learning/progress/", "/uz/learning/progress/", 405, 405, 405, 405, 405, 405, 405, 405),
     row("learning/progress/<int:lesson_id>/", "/uz/learning/progress/{lesson}/", 401, 200, 200, 200, 200, 200, 200, 200),
     row("learning/my/", "/uz/learning/my/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
+    # What this phone has saved: listed from the phone's own storage, so the page is one for all.
+    row("learning/saved/", "/uz/learning/saved/", 200, 200, 200, 200, 200, 200, 200, 200),
     # A simulation of a published lesson: 200 to all (a visitor is asked to sign in); the world's lesson has none, so 404.
     row("learning/simulations/<int:lesson_id>/<str:block_id>/", "/uz/learning/simulations/{lesson}/no-such-block/", 404, 404, 404, 404, 404, 404, 404, 404),
     # Training programs, assessments and certificates: with no such program, attempt

@@ -125,3 +125,47 @@ def process_writing_under(folder: Path) -> int | None:
         except OSError:
             continue
     return None
+
+
+def demo_video_transcoded(server) -> None:
+    """Wait until a real test server's demo video (made by `seed_demo`) has been
+    transcoded by a django-q2 cluster started for it, as `make run` does; fail with
+    the cluster's log if it is not ready in four minutes."""
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    from tests.support.live import REPO
+
+    database = server.env["SQLITE_PATH"]
+    log_path = server.workdir / "qcluster.log"
+    with log_path.open("w") as log:
+        cluster = subprocess.Popen(
+            [sys.executable, "manage.py", "qcluster"],
+            cwd=REPO,
+            env=server.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        try:
+            deadline = time.monotonic() + 240
+            status = None
+            while time.monotonic() < deadline:
+                with sqlite3.connect(database, timeout=20) as connection:
+                    row = connection.execute(
+                        "SELECT status FROM videos_lessonvideo ORDER BY id LIMIT 1"
+                    ).fetchone()
+                status = row[0] if row else None
+                if status in {"ready", "failed"}:
+                    break
+                time.sleep(1)
+        finally:
+            cluster.send_signal(signal.SIGTERM)
+            try:
+                cluster.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                cluster.kill()
+    assert status == "ready", log_path.read_text()[-3000:]

@@ -1,0 +1,376 @@
+"""Lessons saved for use without internet (issue 14), in a real Chromium with the
+site's real service worker against a real Daphne.
+
+A learner saves the demo video lesson, goes offline, opens it from its address,
+plays its video, answers its practice question and marks it done; back online the
+server has each event once. The session ends while offline: the steps wait for the
+next sign-in. A tiny storage quota: a clear refusal, and nothing half-saved. A page
+that is not saved shows the offline page in the reader's language. Background Sync
+sends the waiting steps with no lesson page open.
+"""
+
+import re
+import time
+
+import pytest
+from django.utils import translation
+
+from tests.e2e.test_learner_journey import LOCALE, new_learner
+from tests.e2e.test_progress_queue_browser import (
+    SIGNED_OUT,
+    eventually,
+    server_events,
+    sign_in,
+    store,
+)
+from tests.e2e.test_video_player import LESSON_PATH
+from tests.support.homes import home_path
+from tests.support.i18n import uz
+from tests.support.videos import demo_video_transcoded
+
+pytestmark = pytest.mark.e2e
+
+NOT_SAVED_RUSSIAN_PAGE = "/ru/kurslar/firibgarlardan-saqlaning/"
+
+# The lesson caches of Cache Storage and the addresses each holds.
+CACHES_JS = """async () => {
+    const found = {};
+    for (const name of await caches.keys()) {
+        if (!name.startsWith("komak-lesson:")) continue;
+        const cache = await caches.open(name);
+        found[name] = (await cache.keys()).map((request) => request.url);
+    }
+    return found;
+}"""
+WORKER_READY_JS = """async () => {
+    const registration = await navigator.serviceWorker.ready;
+    const names = await caches.keys();
+    return Boolean(registration.active) && names.includes("komak-offline-v1");
+}"""
+
+
+@pytest.fixture(scope="module")
+def video_server(live_komak):
+    """The shared test server, once its demo video has been transcoded."""
+    demo_video_transcoded(live_komak)
+    return live_komak
+
+
+NO_SPACE = uz(
+    "There is not enough space on this phone. This lesson needs "
+    "%(needed)s and %(free)s is free. Remove saved lessons you no longer "
+    "need, or other files, and try again.",
+    needed="@",
+    free="@",
+).split("@")[0]
+SMALL_ESTIMATE_JS = """
+navigator.storage.estimate = async () => ({ quota: 1100000, usage: 1000000 });
+"""
+
+
+def in_language(language, text, **params):
+    with translation.override(language):
+        translated = translation.gettext(text)
+    return translated % params if params else translated
+
+
+def lesson_caches(page):
+    return page.evaluate(CACHES_JS)
+
+
+def worker_ready(page):
+    eventually(lambda: page.evaluate(WORKER_READY_JS), timeout=60)
+
+
+def signed_in_context(browser, server, username):
+    context = browser.new_context(locale=LOCALE, service_workers="allow")
+    page = context.new_page()
+    page.goto(server.url + "/uz/accounts/login/")
+    sign_in(page, server.url, username, then=server.url + home_path(username))
+    return context, page
+
+
+def save_lesson(page, server, kind="video"):
+    page.goto(server.url + LESSON_PATH)
+    section = page.locator("[data-offline-save]")
+    section.wait_for()
+    worker_ready(page)
+    return section
+
+
+def play_until(page, seconds, timeout=60.0):
+    page.get_by_role("button", name=uz("Play")).click()
+    deadline = time.monotonic() + timeout
+    position = 0.0
+    while time.monotonic() < deadline:
+        position = page.evaluate(
+            "document.querySelector('[data-video-player] video').currentTime"
+        )
+        if position > seconds:
+            return position
+        time.sleep(0.1)
+    raise AssertionError(f"only {position} s played in {timeout} s")
+
+
+def offline_steps(page):
+    """Answer the practice question and press done; both wait on the phone."""
+    question = page.locator("section.question").first
+    question.locator("input[name=choice]").first.check()
+    question.get_by_role("button", name=uz("Check my answer")).click()
+    question.get_by_text(
+        uz("Saved on this phone. It will be sent when the internet is back.")
+    ).wait_for()
+    page.get_by_role("button", name=uz("Mark as done")).click()
+    page.get_by_text(uz("You have finished this lesson.")).wait_for()
+    eventually(lambda: {"answer", "complete"} <= {r["type"] for r in store(page)})
+    return {row["id"]: row["type"] for row in store(page)}
+
+
+def assert_each_once(server, username, waited):
+    rows = server_events(server, username)
+    ids = [event_id for event_id, _ in rows]
+    for event_id, kind in waited.items():
+        assert ids.count(event_id) == 1, (kind, rows)
+    kinds = [kind for _, kind in rows]
+    assert kinds.count("answer") == 1 and kinds.count("complete") == 1, rows
+
+
+class OfflineLessonTests:
+    def test_a_saved_video_lesson_works_offline(self, video_server, chromium_browser):
+        server = video_server
+        username = new_learner(server)
+        context, page = signed_in_context(chromium_browser, server, username)
+        section = save_lesson(page, server)
+
+        # The size of each choice is shown before saving, in words.
+        video_choice = section.locator("label.choice").nth(0).inner_text()
+        sound_choice = section.locator("label.choice").nth(1).inner_text()
+        in_words = "|".join(
+            re.escape(uz(f"about %(size)s {unit}", size="@")).replace("@", r"\d+")
+            for unit in ("KB", "MB")
+        )
+        assert re.search(in_words, video_choice), video_choice
+        assert re.search(in_words, sound_choice), sound_choice
+        section.get_by_role(
+            "button", name=uz("Save to this phone for use without internet")
+        ).click()
+        status = section.locator("[data-offline-status]")
+        saved_start = uz("Saved on this phone (%(size)s).", size="@").split("@")[0]
+        eventually(lambda: status.inner_text().startswith(saved_start), timeout=90)
+
+        saved = lesson_caches(page)
+        assert len(saved) == 1, saved
+        urls = next(iter(saved.values()))
+        assert server.url + LESSON_PATH in urls
+        assert any(url.endswith(".m4s") for url in urls)
+        assert any(url.endswith("/234p/index.m3u8") or "234p" in url for url in urls)
+        assert any(".css" in url for url in urls)
+
+        context.set_offline(True)
+        page.goto(server.url + LESSON_PATH)
+        page.locator("[data-lesson]").wait_for()
+        page.wait_for_selector("[data-video-player][data-ready]", timeout=30_000)
+        assert play_until(page, 0.5) > 0.5
+        page.get_by_role("button", name=uz("Pause")).click()
+        waited = offline_steps(page)
+        assert not {e for e, _ in server_events(server, username)} & waited.keys()
+
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        eventually(lambda: not store(page), timeout=60)
+        assert_each_once(server, username, waited)
+        context.close()
+
+    def test_steps_made_offline_wait_for_a_new_sign_in(
+        self, video_server, chromium_browser
+    ):
+        server = video_server
+        username = new_learner(server)
+        context, page = signed_in_context(chromium_browser, server, username)
+        section = save_lesson(page, server)
+        section.get_by_label(
+            re.compile(
+                re.escape(
+                    uz("Sound only, with the words (%(size)s)", size="@").split("(")[0]
+                )
+            )
+        ).check()
+        section.get_by_role(
+            "button", name=uz("Save to this phone for use without internet")
+        ).click()
+        saved_start = uz("Saved on this phone (%(size)s).", size="@").split("@")[0]
+        status = section.locator("[data-offline-status]")
+        eventually(lambda: status.inner_text().startswith(saved_start), timeout=90)
+
+        context.set_offline(True)
+        page.goto(server.url + LESSON_PATH)
+        page.locator("[data-lesson]").wait_for()
+        waited = offline_steps(page)
+        # The session ends while the phone is offline.
+        context.clear_cookies(name="sessionid")
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        sync = page.locator("[data-sync-status]")
+        eventually(lambda: uz(SIGNED_OUT) in sync.inner_text(), timeout=60)
+        kinds = [kind for _, kind in server_events(server, username)]
+        assert "answer" not in kinds and "complete" not in kinds
+
+        sync.get_by_role("link", name=uz("Sign in")).click()
+        sign_in(page, server.url, username, then=server.url + LESSON_PATH)
+        eventually(lambda: not store(page), timeout=60)
+        assert_each_once(server, username, waited)
+        context.close()
+
+    def test_a_full_quota_saves_nothing_and_says_so(
+        self, video_server, chromium_browser
+    ):
+        server = video_server
+        context, page = signed_in_context(chromium_browser, server, new_learner(server))
+        section = save_lesson(page, server)
+        cdp = context.new_cdp_session(page)
+        # Smaller than the lesson: the quota runs out part way through saving
+        # (Chromium's estimate may still show the earlier quota, so the check
+        # before saving can pass).
+        cdp.send(
+            "Storage.overrideQuotaForOrigin",
+            {"origin": server.url, "quotaSize": 300_000},
+        )
+        section.get_by_role(
+            "button", name=uz("Save to this phone for use without internet")
+        ).click()
+        status = section.locator("[data-offline-status]")
+        ran_out = uz(
+            "The phone ran out of space while saving. Nothing of this lesson was "
+            "kept. Remove saved lessons you no longer need and try again."
+        )
+        eventually(
+            lambda: (
+                status.inner_text() == ran_out
+                or status.inner_text().startswith(NO_SPACE)
+            ),
+            timeout=60,
+        )
+        assert lesson_caches(page) == {}
+        context.close()
+
+    def test_too_little_space_is_refused_before_saving(
+        self, video_server, chromium_browser
+    ):
+        server = video_server
+        context, page = signed_in_context(chromium_browser, server, new_learner(server))
+        # The browser says 100 KB are free.
+        context.add_init_script(SMALL_ESTIMATE_JS)
+        section = save_lesson(page, server)
+        requests = []
+        page.on("request", lambda request: requests.append(request.url))
+        section.get_by_role(
+            "button", name=uz("Save to this phone for use without internet")
+        ).click()
+        status = section.locator("[data-offline-status]")
+        eventually(lambda: status.inner_text().startswith(NO_SPACE), timeout=30)
+        assert uz("about %(size)s KB", size=100) in status.inner_text()
+        assert lesson_caches(page) == {}
+        assert not [url for url in requests if "/videos/ladders/" in url]
+        context.close()
+
+    def test_an_unsaved_page_offline_shows_the_offline_page_in_its_language(
+        self, video_server, chromium_browser
+    ):
+        server = video_server
+        context = chromium_browser.new_context(locale=LOCALE, service_workers="allow")
+        page = context.new_page()
+        page.goto(server.url + LESSON_PATH)
+        page.locator("[data-offline-save]").wait_for()
+        worker_ready(page)
+
+        context.set_offline(True)
+        page.goto(server.url + NOT_SAVED_RUSSIAN_PAGE)
+        heading = page.get_by_role("heading", level=1)
+        assert heading.inner_text() == in_language("ru", "No internet")
+        assert page.evaluate("document.documentElement.lang") == "ru"
+        page.get_by_text(
+            in_language("ru", "No lessons are saved on this phone yet.")
+        ).wait_for()
+        context.set_offline(False)
+        context.close()
+
+    def test_background_sync_sends_the_steps_with_no_lesson_open(
+        self, video_server, chromium_browser
+    ):
+        server = video_server
+        username = new_learner(server)
+        context, page = signed_in_context(chromium_browser, server, username)
+        save_lesson(page, server)
+        context.set_offline(True)
+        waited = offline_steps(page)
+        # Away from the lesson: no page script sends them now.
+        page.goto(server.url + "/uz/learning/saved/")
+        page.locator("[data-saved-lessons]").wait_for()
+        # No page script can send them from here: only the service worker.
+        assert not page.evaluate("Boolean(document.querySelector('[data-lesson]'))")
+        kinds = [kind for _, kind in server_events(server, username)]
+        assert "answer" not in kinds and "complete" not in kinds
+
+        context.set_offline(False)
+        # Chromium fires the sync the lesson page asked for once it is online
+        # again; if it has not within 15 s, DevTools fires it as the browser would.
+        try:
+            eventually(lambda: not store(page), timeout=15)
+        except AssertionError:
+            cdp = context.new_cdp_session(page)
+            registrations = []
+            cdp.on(
+                "ServiceWorker.workerRegistrationUpdated",
+                lambda event: registrations.extend(event["registrations"]),
+            )
+            cdp.send("ServiceWorker.enable")
+            eventually(lambda: registrations)
+            cdp.send(
+                "ServiceWorker.dispatchSyncEvent",
+                {
+                    "origin": server.url,
+                    "registrationId": registrations[0]["registrationId"],
+                    "tag": "komak-progress",
+                    "lastChance": False,
+                },
+            )
+        eventually(lambda: not store(page), timeout=60)
+        assert_each_once(server, username, waited)
+        context.close()
+
+    def test_saved_lessons_lists_sizes_and_removes(
+        self, video_server, chromium_browser
+    ):
+        server = video_server
+        context, page = signed_in_context(chromium_browser, server, new_learner(server))
+        section = save_lesson(page, server)
+        section.get_by_role(
+            "button", name=uz("Save to this phone for use without internet")
+        ).click()
+        saved_start = uz("Saved on this phone (%(size)s).", size="@").split("@")[0]
+        status = section.locator("[data-offline-status]")
+        eventually(lambda: status.inner_text().startswith(saved_start), timeout=90)
+
+        page.goto(server.url + "/uz/learning/saved/")
+        item = page.locator("[data-saved-lesson]")
+        item.wait_for()
+        title = item.locator("a")
+        assert item.get_attribute("data-saved-lesson") == server.url + LESSON_PATH
+        assert uz("video at low quality") in item.inner_text()
+        estimate = page.locator("[data-saved-estimate]")
+        used = uz(
+            "Saved lessons use %(used)s on this phone, and %(free)s more can be saved.",
+            used="@",
+            free="@",
+        ).split("@")[0]
+        eventually(lambda: estimate.inner_text().startswith(used))
+        name = title.inner_text()
+        page.get_by_role(
+            "button", name=uz("Remove “%(title)s” from this phone", title=name)
+        ).click()
+        eventually(lambda: lesson_caches(page) == {})
+        page.get_by_text(uz("No lessons are saved on this phone yet.")).wait_for()
+        assert uz("“%(title)s” was removed from this phone.", title=name) in (
+            estimate.inner_text()
+        )
+        context.close()
