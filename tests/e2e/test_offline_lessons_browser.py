@@ -56,6 +56,7 @@ def video_server(live_komak):
     return live_komak
 
 
+SAVED = "Saved on this phone (%(size)s). It opens from this address without internet."
 NO_SPACE = uz(
     "There is not enough space on this phone. This lesson needs "
     "%(needed)s and %(free)s is free. Remove saved lessons you no longer "
@@ -155,7 +156,7 @@ class OfflineLessonTests:
             "button", name=uz("Save to this phone for use without internet")
         ).click()
         status = section.locator("[data-offline-status]")
-        saved_start = uz("Saved on this phone (%(size)s).", size="@").split("@")[0]
+        saved_start = uz(SAVED, size="@").split("@")[0]
         eventually(lambda: status.inner_text().startswith(saved_start), timeout=90)
 
         saved = lesson_caches(page)
@@ -198,7 +199,7 @@ class OfflineLessonTests:
         section.get_by_role(
             "button", name=uz("Save to this phone for use without internet")
         ).click()
-        saved_start = uz("Saved on this phone (%(size)s).", size="@").split("@")[0]
+        saved_start = uz(SAVED, size="@").split("@")[0]
         status = section.locator("[data-offline-status]")
         eventually(lambda: status.inner_text().startswith(saved_start), timeout=90)
 
@@ -347,7 +348,7 @@ class OfflineLessonTests:
         section.get_by_role(
             "button", name=uz("Save to this phone for use without internet")
         ).click()
-        saved_start = uz("Saved on this phone (%(size)s).", size="@").split("@")[0]
+        saved_start = uz(SAVED, size="@").split("@")[0]
         status = section.locator("[data-offline-status]")
         eventually(lambda: status.inner_text().startswith(saved_start), timeout=90)
 
