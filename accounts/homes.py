@@ -23,6 +23,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .roles import COORDINATOR, LEARNER, SOCIAL_WORKER, SPECIALIST, TRAINER
@@ -143,7 +144,9 @@ def home_url_for(user) -> str:
         return reverse("consultations_home")
     if role == LEARNER_HOME:
         return reverse("learning_my_learning")
-    return settings.LOGIN_REDIRECT_URL
+    # No role yet: the home page in the language she reads. (`/` would answer with
+    # it too, but under an address that names no language.)
+    return f"/{get_language() or settings.LANGUAGE_CODE}/"
 
 
 def header_links_for(user, *, course_index_url: str = "") -> list[HeaderLink]:

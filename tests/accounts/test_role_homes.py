@@ -74,7 +74,8 @@ class LandingUrlTests:
             user_create(roles=(), is_staff=True, is_superuser=True): reverse(
                 "wagtailadmin_home"
             ),
-            user_create(roles=()): "/",
+            # No role yet: the home page in the active language (Uzbek here).
+            user_create(roles=()): "/uz/",
         }
         for user, url in expected.items():
             assert homes.home_url_for(user) == url, user.username
@@ -148,10 +149,13 @@ class RoleCacheTests:
         social_client.groups.add(*user_create(roles=("Social worker",)).groups.all())
         assert homes.home_url_for(social_client) == reverse("learning_my_training")
 
-    def test_visitors_have_the_public_home(self):
+    def test_visitors_have_the_public_home_in_their_language(self):
         from django.contrib.auth.models import AnonymousUser
+        from django.utils import translation
 
-        assert homes.home_url_for(AnonymousUser()) == "/"
+        for language in ("uz", "uz-cyrl", "ru"):
+            with translation.override(language):
+                assert homes.home_url_for(AnonymousUser()) == f"/{language}/"
 
 
 class SignInRedirectTests:
