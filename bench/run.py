@@ -16,6 +16,7 @@ BENCHMARKS = [
     "bench.page_weight",
     "bench.first_paint",
     "bench.simulation_weight",
+    "bench.seed_demo",
     "bench.rtc_connect",
     "bench.signaling_relay",
     "bench.page_cache",

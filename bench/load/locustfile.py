@@ -53,8 +53,8 @@ django.setup()
 from allauth.mfa import app_settings as mfa_settings  # noqa: E402
 from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value  # noqa: E402
 
-from cms.demo_users import DEMO_PASSWORD, DEMO_TOTP_SECRET  # noqa: E402
 from cms.setup import COURSES_SLUG  # noqa: E402
+from demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET  # noqa: E402
 
 LANGUAGE = "uz"
 LOGIN_PATH = f"/{LANGUAGE}/accounts/login/"

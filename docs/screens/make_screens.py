@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Plain data (no Django settings needed): the demo's password and authenticator key.
-from cms.demo_users import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 PHONE = {"width": 360, "height": 740}
 OUT = Path(__file__).resolve().parent

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Locale
 
-from cms.demo_translation import page_translation_publish
+from demo.translation import page_translation_publish
 from learning.models import CoursePage, LessonProgress
 from tests.factories import course_create, user_create
 from tests.support.mfa import mark_second_factor_passed

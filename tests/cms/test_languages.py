@@ -11,9 +11,9 @@ from wagtail.models import Locale
 from wagtail_localize.models import Translation, TranslationSource
 from wagtail_localize.strings import StringValue
 
-from cms.demo_translation import page_translation_publish
 from cms.management.commands.cyrillic_catalog import transliterate_catalog
 from cms.transliteration import CyrillicMachineTranslator
+from demo.translation import page_translation_publish
 from tests.factories import course_create, user_create
 from tests.support.mfa import mark_second_factor_passed
 

@@ -11,11 +11,13 @@ from django.db.models import Count
 from wagtail.images.models import Image
 from wagtail.models import Locale, Page
 
-from cms.demo_content import COURSES
-from cms.demo_users import DEMO_PASSWORD
+from demo.courses import courses_read
+from demo.people import DEMO_PASSWORD
 from learning.models import CoursePage, LessonPage, LessonProgress, ProgressEvent
 
 pytestmark = pytest.mark.django_db
+
+COURSES = courses_read()
 
 
 def counts():

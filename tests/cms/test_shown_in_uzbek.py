@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Locale
 
-from cms.demo_translation import page_translation_publish
+from demo.translation import page_translation_publish
 from tests.consultations.test_booking import specialist_create
 from tests.factories import course_create
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from cms.demo_users import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from tests.support.i18n import uz
 from tests.support.live import REPO, LiveServer
 from tests.support.mfa import http_sign_in

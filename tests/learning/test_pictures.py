@@ -10,9 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from cms.demo_content import COURSES
-from cms.management.commands.seed_demo import PICTURES
+from demo.courses import PICTURES, courses_read
 from learning.models import CoursePage, LessonPage
+
+COURSES = courses_read()
 
 MAX_BYTES = 4 * 1024
 
@@ -23,12 +24,12 @@ def drawings():
 
 def named_pictures() -> set[str]:
     """Every picture the demo content names, courses and steps."""
-    names = {course["picture"] for course in COURSES}
+    names = {course["cover_image"] for course in COURSES}
     for course in COURSES:
         for lesson in course["lessons"]:
-            for kind, value in lesson["body"]:
-                if kind == "step" and isinstance(value, dict) and "picture" in value:
-                    names.add(value["picture"])
+            for block in lesson["body"]:
+                if block["type"] == "step" and block["value"].get("image"):
+                    names.add(block["value"]["image"])
     return names
 
 
@@ -77,9 +78,9 @@ class DrawingFileTests:
     def test_every_step_picture_is_described(self):
         for course in COURSES:
             for lesson in course["lessons"]:
-                for kind, value in lesson["body"]:
-                    if kind == "step" and isinstance(value, dict):
-                        assert value.get("picture_alt", "").strip(), value
+                for block in lesson["body"]:
+                    if block["type"] == "step" and block["value"].get("image"):
+                        assert block["value"].get("image_alt", "").strip(), block
 
 
 @pytest.mark.django_db

@@ -362,7 +362,7 @@ def test_a_translated_lesson_plays_in_its_language_and_counts_on_the_uzbek_one(
     """wagtail-localize keeps the block ids and the keys: one graph, two languages."""
     from wagtail.models import Locale
 
-    from cms.demo_translation import page_translation_publish
+    from demo.translation import page_translation_publish
 
     lesson, block_id = lesson_with_simulation()
     russian = Locale.objects.get(language_code="ru")
@@ -526,14 +526,14 @@ def test_the_progress_api_does_not_take_simulation_events(client):
 
 
 def test_the_demo_bank_caller_is_sound_with_two_traps_and_a_way_out():
-    from cms.demo_content import COURSES
+    from demo.courses import courses_read
 
     simulations = [
-        value
-        for course in COURSES
+        block["value"]
+        for course in courses_read()
         for lesson in course["lessons"]
-        for kind, value in lesson["body"]
-        if kind == "simulation"
+        for block in lesson["body"]
+        if block["type"] == "simulation"
     ]
     assert simulations
     for raw in simulations:
@@ -544,14 +544,14 @@ def test_the_demo_bank_caller_is_sound_with_two_traps_and_a_way_out():
 
 
 def test_the_demo_has_a_prize_sms_a_new_number_and_a_portal_form():
-    from cms.demo_content import COURSES
+    from demo.courses import courses_read
 
     by_lesson = {
-        lesson["slug"]: clean(value)
-        for course in COURSES
+        lesson["slug"]: clean(block["value"])
+        for course in courses_read()
         for lesson in course["lessons"]
-        for kind, value in lesson["body"]
-        if kind == "simulation"
+        for block in lesson["body"]
+        if block["type"] == "simulation"
     }
     assert len(by_lesson) == 4
     prize = by_lesson["soxta-yutuq-xabarlari"]

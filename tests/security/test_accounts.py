@@ -15,7 +15,7 @@ from django.utils.html import escape
 from accounts.mfa import totp_enrol
 from accounts.middleware import LAST_SEEN_SESSION_KEY
 from audit.models import AuditAction, AuditRecord
-from cms.demo_users import DEMO_TOTP_SECRET
+from demo.people import DEMO_TOTP_SECRET
 from tests.factories import PASSWORD, user_create
 from tests.support.i18n import uz
 from tests.support.mfa import MFA_PAGE, candidate_codes, totp_code
@@ -343,7 +343,7 @@ class StaffWebSocketTests:
 
 class DemoStaffTests:
     def test_seed_demo_gives_demo_staff_the_demo_key_and_learners_none(self):
-        from cms.management.commands.seed_demo import Command
+        from demo.management.commands.seed_demo import Command
 
         specialist = user_create(roles=("Specialist",), username="specialist")
         learner = user_create(roles=("Learner",), username="learner")

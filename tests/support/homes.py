@@ -22,7 +22,7 @@ def home_path(username: str) -> str:
 def demo_sign_in(page, base_url: str, username: str) -> None:
     """Sign a demo person in through the real form in Playwright (with the
     authenticator step for staff) and wait until she has landed on her home."""
-    from cms.demo_users import DEMO_PASSWORD
+    from demo.people import DEMO_PASSWORD
     from tests.support.mfa import browser_complete_totp
 
     page.goto(base_url + "/uz/accounts/login/")

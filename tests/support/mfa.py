@@ -19,7 +19,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.http import HttpRequest
 from django.test import Client
 
-from cms.demo_users import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 MFA_PAGE = "/uz/accounts/2fa/authenticate/"
 

@@ -1,4 +1,4 @@
-"""The demo (urgent/demo.py, called by seed_demo): the demo specialist is on duty
+"""The demo (demo/duty.py, called by seed_demo): the demo specialist is on duty
 now, and running it again adds no second shift."""
 
 import io
@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from demo.duty import demo_duty_ensure
 from tests.urgent.common import specialist_off_duty
 from urgent import selectors
-from urgent.demo import demo_duty_ensure
 from urgent.models import DutyShift
 
 pytestmark = pytest.mark.django_db

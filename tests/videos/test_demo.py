@@ -6,8 +6,8 @@ import struct
 
 import av
 
+from demo.video import NARRATION
 from tests.support.parts import require
-from videos.demo import NARRATION
 from videos.samples import Narration, narrated_slides_write, webvtt_from_cues
 from videos.webvtt import webvtt_parse
 

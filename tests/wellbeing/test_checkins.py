@@ -643,7 +643,7 @@ class CheckinPrivacyTests:
 
 class CheckinDemoTests:
     def test_demo_history_is_made_once_with_one_alert(self):
-        from wellbeing.demo import seed_checkins
+        from demo.checkins import seed_checkins
 
         specialist = specialist_create()
         person = client_create()

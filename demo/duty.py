@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from .models import DutyShift
+from urgent.models import DutyShift
 
 DEMO_SHIFT = timedelta(hours=24)
 

@@ -2,7 +2,7 @@
 
 In the admin, a trainer opens "Translate" on a course with wagtail-localize, downloads
 its strings as a PO file, translates them (or fills them in on screen) and publishes.
-`seed_demo` does the same with `cms/demo_translations/ru.po`, which holds the Russian
+`seed_demo` does the same with `demo/translations/ru.po`, which holds the Russian
 text of the home page, the course list, the course "Oila bilan videoqoʻngʻiroq" and
 its lessons by Uzbek source text,
 so that the block ids of a fresh database do not matter.
@@ -15,7 +15,7 @@ from django.conf import settings
 from wagtail.models import Locale, Page
 from wagtail_localize.models import Translation, TranslationSource
 
-TRANSLATIONS = Path(__file__).resolve().parent / "demo_translations"
+TRANSLATIONS = Path(__file__).resolve().parent / "translations"
 TRANSLATED_COURSE_SLUG = "oila-bilan-videoqongiroq"
 
 

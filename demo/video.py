@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 
-from .models import LessonVideo, VideoStatus
-from .samples import Narration, narrated_slides_write, webvtt_from_cues
-from .services import video_create, video_transcode_retry
+from videos.models import LessonVideo, VideoStatus
+from videos.samples import Narration, narrated_slides_write, webvtt_from_cues
+from videos.services import video_create, video_transcode_retry
 
 DEMO_TITLE = "Videoqoʻngʻiroqqa tayyorlanish"
 DEMO_COURSE_SLUG = "oila-bilan-videoqongiroq"

@@ -4,7 +4,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from cms.demo_users import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS
+from demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS
 
 
 class Command(BaseCommand):

@@ -14,10 +14,9 @@ from django.utils import timezone
 
 from consultations.models import ACTIVE_STATUSES, Booking, BookingStatus, Topic
 from consultations.selectors import local_zone
-
-from . import who5
-from .models import CheckIn
-from .selectors import token_digest
+from wellbeing import who5
+from wellbeing.models import CheckIn
+from wellbeing.selectors import token_digest
 
 # Five weeks of answers (0-5 per statement): 60 %, 68 %, 72 %, 44 % (low, and a
 # fall of 28 points) and 56 %.
@@ -73,7 +72,7 @@ def _checkin(
 
 def seed_checkins(users: dict, *, now: datetime | None = None) -> None:
     """`users` maps demo usernames to users; the specialist has a profile already
-    (consultations.demo.seed_consultations runs first)."""
+    (demo.consultations.seed_consultations runs first)."""
     now = now or timezone.now()
     client = users["client"]
     profile = users["specialist"].specialist_profile

@@ -1,11 +1,16 @@
 """Load Ko'mak's demo content: people, courses in Uzbek and a little progress.
 Idempotent.
 
-Run by `make run`. Refused by production settings (KOMAK_DEMO_DATA_ALLOWED = False).
+The people, courses, training programs and consultation terms come from the demo
+package's data files (demo/*.yaml, demo/courses/), read and checked before anything
+is written; a lesson's body is checked against the lesson blocks before it is
+written, and an error there leaves nothing behind (one transaction). The rest of
+the demo (check-ins, the duty shift, the lesson video) is made by the demo package's
+other modules. Run by `make run`. Refused by production settings
+(KOMAK_DEMO_DATA_ALLOWED = False).
 """
 
 import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,67 +25,24 @@ from wagtail.images.models import Image
 from accounts.mfa import totp_enrol
 from accounts.middleware import staff_needs_two_factors
 from analytics.demo import seed_analytics
-from cms.demo_content import COURSES
-from cms.demo_translation import demo_course_translate
-from cms.demo_users import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS
 from cms.setup import site_structure_ensure
-from cms.simulation_blocks import SimulationBlock
-from consultations.demo import seed_consultations
-from learning.demo import seed_training
+from demo.checkins import seed_checkins
+from demo.consultations import seed_consultations
+from demo.courses import PICTURES, DemoDataError, courses_read, lesson_body_prepare
+from demo.duty import demo_duty_ensure
+from demo.people import DEMO_PASSWORD, DEMO_TOTP_SECRET, DEMO_USERS
+from demo.training import seed_training, training_read
+from demo.translation import demo_course_translate
+from demo.video import demo_video_ensure
 from learning.events import EventIn
 from learning.models import CourseIndexPage, CoursePage, LessonPage
 from learning.services import progress_events_record
-from urgent.demo import demo_duty_ensure
-from videos.demo import demo_video_ensure
-from wellbeing.demo import seed_checkins
 
-# The courses' and steps' illustrations: our own drawings, named in cms/demo_content.py.
-PICTURES = Path(__file__).resolve().parents[2] / "demo_pictures"
 DEMO_NAMESPACE = uuid.UUID("6f1c9a52-6d0e-4b6a-9a43-3f1d2c9b7e10")
 
 
-def _stream(body: list) -> list[dict]:
-    """Turn the demo content's (kind, value) pairs into StreamField data."""
-    blocks = []
-    for kind, value in body:
-        if kind == "text":
-            blocks.append({"type": "text", "value": value})
-        elif kind == "step":
-            # A step is its instruction, or a dict that adds a picture and its words.
-            step = value if isinstance(value, dict) else {"instruction": value}
-            picture = step.get("picture")
-            blocks.append(
-                {
-                    "type": "step",
-                    "value": {
-                        "instruction": step["instruction"],
-                        "image": demo_picture(picture).pk if picture else None,
-                        "image_alt": step.get("picture_alt", ""),
-                    },
-                }
-            )
-        elif kind in ("tip", "warning"):
-            blocks.append({"type": "callout", "value": {"kind": kind, "text": value}})
-        elif kind == "transcript":
-            blocks.append({"type": "transcript", "value": {"text": value}})
-        elif kind == "question":
-            blocks.append({"type": "question", "value": value})
-        elif kind == "simulation":
-            # Checked as the admin would on saving, so a broken demo graph fails here.
-            # Stored as the admin stores it, every screen and choice with an id:
-            # wagtail-localize needs them to translate the block.
-            block = SimulationBlock()
-            checked = block.clean(block.to_python(value))
-            blocks.append(
-                {"type": "simulation", "value": block.get_prep_value(checked)}
-            )
-        else:
-            raise CommandError(f"Unknown demo block kind: {kind}")
-    return blocks
-
-
 def demo_picture(name: str) -> Image:
-    """The Wagtail image of the drawing `cms/demo_pictures/<name>.svg`, added once."""
+    """The Wagtail image of the drawing `demo/pictures/<name>.svg`, added once."""
     title = f"Illustration: {name}"
     existing = Image.objects.filter(title=title).first()
     if existing:
@@ -113,6 +75,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not getattr(settings, "KOMAK_DEMO_DATA_ALLOWED", False):
             raise CommandError("Demo data is refused by these settings (production).")
+        try:
+            courses = courses_read()
+            training = training_read()
+        except DemoDataError as error:
+            raise CommandError(str(error)) from error
         with transaction.atomic():
             site_structure_ensure()
             users = self.seed_users()
@@ -120,9 +87,9 @@ class Command(BaseCommand):
             seed_consultations(users)
             seed_checkins(users)
             demo_duty_ensure(users["specialist"])
-            self.seed_courses()
-            self.seed_progress(users["learner"])
-            seed_training(users)
+            self.seed_courses(courses)
+            self.seed_progress(users["learner"], courses[0]["slug"])
+            seed_training(users, training)
             _video, video_note = demo_video_ensure()
             # Every new course and lesson also appears in the other languages (as an
             # alias until translated), and one course is translated into Russian.
@@ -174,15 +141,18 @@ class Command(BaseCommand):
             if staff_needs_two_factors(user):
                 totp_enrol(user=user, secret=DEMO_TOTP_SECRET)
 
-    def seed_courses(self):
+    def seed_courses(self, courses: list[dict]):
+        """Each course and lesson that is not there yet; a lesson's body is checked
+        against the blocks before it is written (DemoDataError stops the command,
+        and the transaction leaves nothing behind)."""
         index = CourseIndexPage.objects.filter(
             locale__language_code=settings.LANGUAGE_CODE
         ).first()
-        for spec in COURSES:
+        for spec in courses:
             course = (
                 CoursePage.objects.child_of(index).filter(slug=spec["slug"]).first()
             )
-            picture = demo_picture(spec["picture"])
+            picture = demo_picture(spec["cover_image"])
             if course is not None and course_picture_outdated(course):
                 # A demo seeded before the drawings had a generated cover.
                 course.cover_image = picture
@@ -203,28 +173,36 @@ class Command(BaseCommand):
                     )
                 )
                 course.save_revision().publish()
-            for lesson_spec in spec["lessons"]:
+            for number, lesson_spec in enumerate(spec["lessons"]):
                 if (
                     LessonPage.objects.child_of(course)
                     .filter(slug=lesson_spec["slug"])
                     .exists()
                 ):
                     continue
+                try:
+                    body = lesson_body_prepare(
+                        course=spec,
+                        number=number,
+                        image_id=lambda name: demo_picture(name).pk,
+                    )
+                except DemoDataError as error:
+                    raise CommandError(str(error)) from error
                 lesson = course.add_child(
                     instance=LessonPage(
                         title=lesson_spec["title"],
                         slug=lesson_spec["slug"],
-                        summary=lesson_spec.get("summary", ""),
-                        estimated_minutes=lesson_spec.get("minutes", 10),
-                        body=_stream(lesson_spec["body"]),
+                        summary=lesson_spec["summary"],
+                        estimated_minutes=lesson_spec["estimated_minutes"],
+                        body=body,
                     )
                 )
                 lesson.save_revision().publish()
 
-    def seed_progress(self, learner):
+    def seed_progress(self, learner, course_slug: str):
         """The demo learner finished the first lesson of the first course yesterday."""
         course = CoursePage.objects.filter(
-            slug=COURSES[0]["slug"], locale__language_code=settings.LANGUAGE_CODE
+            slug=course_slug, locale__language_code=settings.LANGUAGE_CODE
         ).first()
         lesson = LessonPage.objects.child_of(course).live().order_by("path").first()
         yesterday = timezone.now() - timezone.timedelta(days=1)

@@ -1,6 +1,6 @@
 """Print the authenticator code the demo staff need now (docs/security.md).
 
-The demo staff share one authenticator key (`cms.demo_users.DEMO_TOTP_SECRET`);
+The demo staff share one authenticator key (`demo.people.DEMO_TOTP_SECRET`);
 this saves a phone during a demo. Refused by production settings.
 """
 
@@ -11,7 +11,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.demo_users import DEMO_TOTP_SECRET
+from demo.people import DEMO_TOTP_SECRET
 
 
 class Command(BaseCommand):
