@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "wellbeing",
     "urgent",
     "analytics",
+    "demo",
     # The admin's words Wagtail leaves untranslated (Uzbek above all); before the
     # wagtail apps, so that its catalog wins over theirs (admin_locale/apps.py).
     "admin_locale",
@@ -108,6 +109,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.StaffSessionMiddleware",
+    # Inside the staff checks, so that only views' redirects to sign-in become the
+    # sign-in form in place (accounts/sign_in_here.py); their own redirects stay.
+    "accounts.sign_in_here.SignInHereMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, so that everything above also runs on a cached page (cms/page_cache.py).
     "cms.page_cache.AnonymousPageCacheMiddleware",
@@ -450,7 +454,7 @@ WAGTAILDOCS_EXTENSIONS = [
 ]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # SVG too: the illustrations of courses and steps are small drawings
-# (cms/demo_pictures/). Templates show an SVG as it is (`preserve-svg`), never
+# (demo/pictures/). Templates show an SVG as it is (`preserve-svg`), never
 # rasterised; its renditions are sent with a CSP that forbids scripts (cms/media.py,
 # deploy/nginx/komak.conf).
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "svg"]

@@ -22,6 +22,7 @@ from consultations.models import Booking, BookingStatus, ConsentRecord, SessionN
 from tests.consultations.test_booking import client_create, specialist_create
 from tests.factories import PASSWORD, booking_create, user_create
 from tests.support.i18n import uz
+from tests.support.sign_in_here import assert_sign_in_here
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -264,7 +265,9 @@ class AccountDeletionTests:
         assert not person.is_active
         assert not person.has_usable_password()
         assert not person.groups.exists()
-        assert client.get(reverse("accounts_profile")).status_code == 302
+        profile = reverse("accounts_profile")
+        html = assert_sign_in_here(client.get(profile), profile)
+        assert "Dilnoza" not in html and f"deleted-{person.pk}" not in html
         assert not client.login(username=f"deleted-{person.pk}", password=PASSWORD)
 
     def test_consultations_are_anonymised_and_upcoming_ones_cancelled(self, client):

@@ -20,6 +20,7 @@ from accounts.services import phone_pseudonym
 from audit.models import AuditAction, AuditRecord
 from tests.factories import user_create
 from tests.support.i18n import uz
+from tests.support.sign_in_here import assert_sign_in_here
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_limits")]
 
@@ -126,9 +127,7 @@ class PhoneChangePageTests:
 
     def test_needs_sign_in(self, client):
         for url in (PHONE_PAGE, CODE_PAGE):
-            response = client.get(url)
-            assert response.status_code == 302
-            assert response["Location"].startswith("/uz/accounts/login/")
+            assert_sign_in_here(client.get(url), url)
         assert client.post(REMOVE_URL)["Location"].startswith("/uz/accounts/login/")
 
 

@@ -260,7 +260,7 @@ class CodeTypedAuditTests:
 class SecondFactorAuditTests:
     @pytest.fixture
     def staff(self):
-        from cms.demo_users import DEMO_TOTP_SECRET
+        from demo.people import DEMO_TOTP_SECRET
 
         person = user_create(roles=("Specialist",))
         totp_enrol(user=person, secret=DEMO_TOTP_SECRET)

@@ -17,6 +17,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction
 
 from cms.media import media_file_response
+from tests.support.sign_in_here import assert_sign_in_here
 from tests.support.videos import (
     SEGMENT,
     caption_url,
@@ -212,8 +213,9 @@ class DocumentTests:
             collection=private,
         )
         response = client.get(document.url)
-        assert response.status_code == 302
+        assert_sign_in_here(response, document.url)
         assert "X-Accel-Redirect" not in response
+        assert b"%PDF" not in response.content
 
     def test_documents_are_streamed_in_the_embedded_profile(self, client):
         document = get_document_model().objects.create(

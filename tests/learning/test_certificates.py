@@ -26,6 +26,7 @@ from tests.learning.training import (
     trainer_create,
 )
 from tests.support.i18n import uz
+from tests.support.sign_in_here import assert_sign_in_here
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +85,8 @@ class CertificatePdfTests:
 
     def test_only_the_holder_downloads(self, certificate, client):
         url = reverse("certificate_download", args=[certificate.code])
-        assert client.get(url).status_code == 302  # to sign-in
+        html = assert_sign_in_here(client.get(url), url)
+        assert certificate.user.full_name not in html
         client.force_login(social_worker_create())
         assert client.get(url).status_code == 404
 

@@ -15,6 +15,7 @@ from learning.models import LessonHelp, LessonProgress
 from tests.analytics.fixtures import TODAY
 from tests.factories import course_create, user_create
 from tests.support.i18n import uz
+from tests.support.sign_in_here import assert_sign_in_here
 
 pytestmark = pytest.mark.django_db
 URL = "/uz/learning/help-given/"
@@ -129,10 +130,12 @@ class RefusalTests:
         assert post(client, world).status_code == 403
         assert not LessonHelp.objects.exists()
 
-    def test_a_visitor_is_sent_to_sign_in(self, client, world):
-        response = client.get(URL)
+    def test_a_visitor_is_asked_to_sign_in(self, client, world):
+        assert_sign_in_here(client.get(URL), URL)
+        response = post(client, world)
         assert response.status_code == 302
-        assert "login" in response["Location"]
+        assert response["Location"].startswith(reverse("account_login"))
+        assert not LessonHelp.objects.exists()
 
 
 NOBODY = "Nobody has this username or phone number. Check it and try again."

@@ -12,6 +12,7 @@ from learning.selectors import learner_continue_get, learner_courses_in_progress
 from learning.services import progress_events_record
 from tests.factories import course_create, user_create
 from tests.support.i18n import uz
+from tests.support.sign_in_here import assert_sign_in_here
 
 pytestmark = pytest.mark.django_db
 
@@ -29,9 +30,8 @@ def record(user, lesson, kind, minutes_ago=0):
 
 class MyLearningTests:
     def test_needs_sign_in(self, client):
-        response = client.get(reverse("learning_my_learning"))
-        assert response.status_code == 302
-        assert reverse("account_login") in response["Location"]
+        url = reverse("learning_my_learning")
+        assert_sign_in_here(client.get(url), url)
 
     def test_empty_state(self, client):
         client.force_login(user_create())

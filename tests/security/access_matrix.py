@@ -11,8 +11,10 @@ order of `ROLES`:
     anonymous, learner, client, other client, specialist, other specialist,
     trainer, coordinator
 
-Answers: an HTTP status (200, 403, 404, 405), `LOGIN` (a 302 to the sign-in page),
-`AWAY` (302 anywhere else); for WebSockets `ACCEPT` or the close code (4403).
+Answers: an HTTP status (200, 403, 404, 405), `LOGIN` (a 302 to the sign-in page,
+or, for a visitor's page visit, the sign-in page shown in its place:
+accounts/sign_in_here.py), `AWAY` (302 anywhere else); for WebSockets `ACCEPT` or the
+close code (4403).
 
 `Group` rows cover every pattern under a prefix with representative URLs: Wagtail's
 admin (hundreds of patterns, one permission system) and Wagtail's document and

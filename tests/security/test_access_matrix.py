@@ -9,12 +9,14 @@ from urllib.parse import urlparse
 import pytest
 from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.urls.resolvers import LocalePrefixPattern
 from wagtail.models import Page
 
 from accounts.mfa import totp_enrol
+from accounts.sign_in_here import SIGN_IN_HERE_HEADER
 from cms.asgi import application
 from consultations.models import ConsentRecord, ConsentTerms, SpecialistProfile
 from consultations.routing import websocket_urlpatterns
@@ -30,6 +32,7 @@ from tests.learning.training import (
 )
 from tests.security.access_matrix import ACCEPT, AWAY, HTTP, LOGIN, ROLES, WEBSOCKET
 from tests.support.pages import page_tree_restore
+from tests.support.sign_in_here import sign_in_here_problems
 from urgent.routing import websocket_urlpatterns as urgent_websocket_urlpatterns
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
@@ -200,11 +203,42 @@ def world_build() -> World:
     return World(users, placeholders)
 
 
-def answer_of(response):
+def answer_of(response, url: str):
+    """The answer as the table spells it. A visitor's page visit that needs sign-in
+    shows the sign-in page in place (accounts/sign_in_here.py): that is `LOGIN` only
+    when it is that page and nothing of the page asked for; anything else under
+    its status stays a 403 or names what is wrong, and so differs from the table."""
     if response.status_code in (301, 302):
         location = urlparse(response["Location"]).path
         return LOGIN if location == "/uz/accounts/login/" else AWAY
+    if response.has_header(SIGN_IN_HERE_HEADER):
+        problems = sign_in_here_problems(response, url)
+        return f"sign-in page with {problems}" if problems else LOGIN
     return response.status_code
+
+
+@pytest.mark.django_db
+class AnswerOfTests:
+    """The sign-in page in place counts as `LOGIN` only when it is that page, for
+    that address, and nothing else."""
+
+    def test_the_sign_in_page_in_place_is_login(self, client):
+        assert answer_of(client.get("/uz/learning/my/"), "/uz/learning/my/") == LOGIN
+
+    def test_one_for_another_address_is_not(self, client):
+        answer = answer_of(client.get("/uz/learning/my/"), "/uz/accounts/profile/")
+        assert answer != LOGIN
+
+    def test_a_page_with_the_marks_but_other_content_is_not(self):
+        leaky = HttpResponse(
+            b"<html><form action='/uz/accounts/login/'>Zebuniso</form></html>",
+            status=403,
+            headers={SIGN_IN_HERE_HEADER: "in-place", "X-Robots-Tag": "noindex"},
+        )
+        assert answer_of(leaky, "/uz/learning/my/") != LOGIN
+
+    def test_a_page_shown_to_a_visitor_is_its_status(self):
+        assert answer_of(HttpResponse(b"Zebuniso"), "/uz/learning/my/") == 200
 
 
 def browser_for(user) -> Client:
@@ -244,7 +278,7 @@ class HttpAccessTests:
         for expectation in HTTP:
             url = expectation.url.format(**world.placeholders)
             results[expectation] = [
-                answer_of(browsers[role].get(url)) for role in ROLES
+                answer_of(browsers[role].get(url), url) for role in ROLES
             ]
         problems = mismatches(results)
         assert not problems, "Unexpected answers:\n" + "\n".join(problems)
