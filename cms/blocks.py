@@ -127,7 +127,12 @@ class AnswerOptionBlock(blocks.StructBlock):
 
 
 class PracticeQuestionBlock(blocks.StructBlock):
-    """A practice question checked on the server: the answer never ships early."""
+    """A question with options, which are right, and feedback per option.
+
+    Checked on the server: the answer never ships early. A course's assessment
+    bank uses this block as it is (`learning.blocks`), so a graded question can
+    never be marked to carry its answer in a page.
+    """
 
     question = blocks.CharBlock(label=_("Question"), max_length=500)
     multiple = blocks.BooleanBlock(
@@ -168,6 +173,44 @@ class PracticeQuestionBlock(blocks.StructBlock):
         template = "blocks/practice_question_block.html"
 
 
+class LessonPracticeQuestionBlock(PracticeQuestionBlock):
+    """A lesson's practice question, which a trainer may let the phone check.
+
+    Practice is not graded, so its answer need not be secret: with the mark on,
+    the page carries the right answers and feedback (a `json_script` data block)
+    and a saved lesson checks answers with no network (docs/offline.md). With it
+    off, the answer stays on the server as for an assessment.
+    """
+
+    check_on_phone = blocks.BooleanBlock(
+        label=_(
+            "Check the answer on the learner's phone (works without internet; "
+            "the right answer is in the page)"
+        ),
+        required=False,
+        default=True,
+        help_text=_(
+            "Untick it if the right answer must stay secret: the phone then keeps "
+            "the answer and it is checked when the phone is online again."
+        ),
+    )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        question_id = context.get("question_id")
+        if value.get("check_on_phone") and question_id:
+            context["phone_check_id"] = f"q-{question_id}-check"
+            context["phone_check"] = {
+                "right": [
+                    index
+                    for index, option in enumerate(value["options"])
+                    if option["correct"]
+                ],
+                "feedback": [option["feedback"] for option in value["options"]],
+            }
+        return context
+
+
 class LessonStreamBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(
         label=_("Text"),
@@ -178,7 +221,7 @@ class LessonStreamBlock(blocks.StreamBlock):
     callout = CalloutBlock()
     video = VideoBlock()
     transcript = TranscriptBlock()
-    question = PracticeQuestionBlock()
+    question = LessonPracticeQuestionBlock()
     simulation = SimulationBlock()
 
 

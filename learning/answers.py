@@ -2,7 +2,15 @@
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+
+# What a learner is told about an answer. The same words are given to the lesson
+# page's script (learning_tags.progress_words) for an answer checked on the phone.
+VERDICTS = {
+    "right": _("Right!"),
+    "partly": _("Partly right: there is another right answer too."),
+    "wrong": _("Not quite. Read the note under your answer and try again."),
+}
 
 
 @dataclass(frozen=True)
@@ -54,11 +62,11 @@ def answer_check(*, question_id: str, question, choices) -> AnswerResult:
     chosen = set(choices)
     correct = chosen == right
     if correct:
-        message = _("Right!")
+        verdict = "right"
     elif chosen < right:
-        message = _("Partly right: there is another right answer too.")
+        verdict = "partly"
     else:
-        message = _("Not quite. Read the note under your answer and try again.")
+        verdict = "wrong"
     feedback = tuple(
         OptionFeedback(
             index=index,
@@ -72,6 +80,6 @@ def answer_check(*, question_id: str, question, choices) -> AnswerResult:
         question_id=question_id,
         choices=tuple(sorted(chosen)),
         correct=correct,
-        message=message,
+        message=str(VERDICTS[verdict]),
         options=feedback,
     )

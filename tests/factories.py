@@ -34,6 +34,7 @@ def step_block(instruction: str) -> dict:
 
 
 def question_block(question="Qaysi tugma?", *, multiple=False, correct=(0,), count=3):
+    """A question of an assessment bank (lessons: `lesson_question_block`)."""
     return {
         "type": "question",
         "id": str(uuid.uuid4()),
@@ -52,7 +53,23 @@ def question_block(question="Qaysi tugma?", *, multiple=False, correct=(0,), cou
     }
 
 
-def course_create(*, title="Sinov kursi", lessons=2, live=True, audience="older"):
+def lesson_question_block(*args, check_on_phone=False, **fields):
+    """A lesson's practice question. Secret unless asked (the block's default is
+    the other way), so tests of the server's check see feedback only once the
+    server has given it."""
+    block = question_block(*args, **fields)
+    block["value"]["check_on_phone"] = check_on_phone
+    return block
+
+
+def course_create(
+    *,
+    title="Sinov kursi",
+    lessons=2,
+    live=True,
+    audience="older",
+    check_on_phone=False,
+):
     index = CourseIndexPage.objects.filter(locale__language_code="uz").first()
     slug = f"course-{next(_counter)}"
     course = index.add_child(
@@ -71,9 +88,13 @@ def course_create(*, title="Sinov kursi", lessons=2, live=True, audience="older"
                     step_block("Tugmani bosing."),
                     step_block("Kuting."),
                     {"type": "callout", "value": {"kind": "tip", "text": "Maslahat."}},
-                    question_block(),
-                    question_block(
-                        "Qaysilari?", multiple=True, correct=(0, 2), count=4
+                    lesson_question_block(check_on_phone=check_on_phone),
+                    lesson_question_block(
+                        "Qaysilari?",
+                        multiple=True,
+                        correct=(0, 2),
+                        count=4,
+                        check_on_phone=check_on_phone,
                     ),
                 ],
             )

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from cms.templatetags.komak_languages import shown_in_uzbek
 
+from ..answers import VERDICTS
+
 CYRILLIC_UZBEK = "uz-cyrl"
 
 register = template.Library()
@@ -105,4 +107,10 @@ def progress_words() -> dict:
         "savedOffline": _(
             "Saved on this phone. It will be sent when the internet is back."
         ),
+        "checkedLater": _(
+            "Saved on this phone. Your answer will be checked when the phone is "
+            "online again."
+        ),
+        # For an answer checked on the phone: the words the server would show.
+        "verdicts": {key: str(words) for key, words in VERDICTS.items()},
     }

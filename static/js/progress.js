@@ -170,6 +170,71 @@ function showFeedback(result) {
   box.append(message, list);
 }
 
+// The right options and each option's feedback, where the trainer let the phone
+// check this question (cms.blocks.LessonPracticeQuestionBlock, `check_on_phone`);
+// null where the answer stays secret on the server.
+function phoneCheck(question) {
+  const data = document.getElementById(`q-${question}-check`);
+  return data ? JSON.parse(data.textContent) : null;
+}
+
+// The server's check (learning/answers.py, answer_check), on the phone: the same
+// verdict and the same notes, in the page's words.
+function checkOnPhone(question, choices, check) {
+  const right = new Set(check.right);
+  const chosen = [...new Set(choices)].sort((a, b) => a - b);
+  const allRight = chosen.every((index) => right.has(index));
+  const correct = allRight && chosen.length === right.size;
+  const verdict = correct ? "right" : allRight ? "partly" : "wrong";
+  return {
+    question,
+    choices: chosen,
+    correct,
+    message: T.verdicts[verdict],
+    options: chosen.map((index) => ({
+      index,
+      correct: right.has(index),
+      feedback: check.feedback[index] || "",
+    })),
+  };
+}
+
+// An answer the server has not had yet: checked here if its question allows it,
+// and said in words that it waits on the phone.
+function showKeptHere(form, question, choices) {
+  const check = phoneCheck(question);
+  const box = form.querySelector("[data-feedback]");
+  const note = document.createElement("p");
+  if (check) {
+    showFeedback(checkOnPhone(question, choices, check));
+    note.textContent = T.savedOffline;
+    box.append(note);
+  } else {
+    box.classList.remove("feedback-right", "feedback-wrong");
+    note.textContent = T.checkedLater;
+    box.replaceChildren(note);
+  }
+}
+
+// A page opened again before its answers were sent (a saved lesson, offline):
+// each question shows the latest answer waiting for it.
+async function showWaitingAnswers() {
+  const lesson = Number(lessonEl.dataset.lesson);
+  const latest = new Map();
+  for (const record of await (await queuePromise).waiting(owner)) {
+    const event = record.event;
+    if (event.type === "answer" && event.lesson === lesson) latest.set(event.question, event);
+  }
+  for (const [question, event] of latest) {
+    const form = document.querySelector(`#q-${CSS.escape(question)} [data-question-form]`);
+    if (!form) continue;
+    for (const input of form.querySelectorAll("input[name=choice]")) {
+      input.checked = event.choices.includes(Number(input.value));
+    }
+    showKeptHere(form, question, event.choices);
+  }
+}
+
 // Events queued by the localStorage version of this script, before IndexedDB.
 async function adoptOldQueue() {
   let old = [];
@@ -186,7 +251,8 @@ async function adoptOldQueue() {
 if (lessonEl && endpoint && owner) {
   adoptOldQueue()
     .then(() => enqueue("open"))
-    .then(flush);
+    .then(flush)
+    .then(showWaitingAnswers);
 
   // Time spent, counted only while the page is visible.
   let visibleSince = document.visibilityState === "visible" ? Date.now() : null;
@@ -230,16 +296,17 @@ if (lessonEl && endpoint && owner) {
       const eventId = idInput.value;
       idInput.value = newId();
       await enqueue("answer", { question, choices }, eventId);
-      await flush();
-      // Sent, its feedback is shown (showFeedback); not sent, say it is kept here.
-      const waiting = await (await queuePromise).waiting(owner);
-      if (waiting.some((r) => r.id === eventId)) {
-        const box = form.querySelector("[data-feedback]");
-        box.classList.remove("feedback-right", "feedback-wrong");
-        const note = document.createElement("p");
-        note.textContent = T.savedOffline;
-        box.replaceChildren(note);
+      if (!navigator.onLine) {
+        // No network for sure: answer at once rather than after a failed send.
+        showKeptHere(form, question, choices);
+        flush();
+        return;
       }
+      await flush();
+      // Sent, the server's feedback is shown (showFeedback); not sent (offline, or
+      // the server did not answer), the phone checks it where it may.
+      const waiting = await (await queuePromise).waiting(owner);
+      if (waiting.some((r) => r.id === eventId)) showKeptHere(form, question, choices);
     });
   }
 

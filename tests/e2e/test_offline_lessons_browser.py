@@ -3,12 +3,16 @@ site's real service worker against a real Daphne.
 
 A learner saves the demo video lesson, goes offline, opens it from its address,
 plays its video, answers its practice question and marks it done; back online the
-server has each event once. The session ends while offline: the steps wait for the
-next sign-in. A tiny storage quota: a clear refusal, and nothing half-saved. A page
-that is not saved shows the offline page in the reader's language. Background Sync
-sends the waiting steps with no lesson page open.
+server has each event once. Offline, a practice question the trainer left "checked on
+the phone" shows the server's verdict and notes at once; a secret one says it will be
+checked once online; back online the server has each answer once. The session ends
+while offline: the steps wait for the next sign-in. A tiny storage quota: a clear
+refusal, and nothing half-saved. A page that is not saved shows the offline page in
+the reader's language. Background Sync sends the waiting steps with no lesson page
+open.
 """
 
+import json
 import re
 import time
 
@@ -18,7 +22,6 @@ from django.utils import translation
 from tests.e2e.test_learner_journey import LOCALE, new_learner
 from tests.e2e.test_progress_queue_browser import (
     SIGNED_OUT,
-    eventually,
     server_events,
     sign_in,
     store,
@@ -27,6 +30,7 @@ from tests.e2e.test_video_player import LESSON_PATH
 from tests.support.homes import home_path
 from tests.support.i18n import uz
 from tests.support.videos import demo_video_transcoded
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -57,6 +61,37 @@ def video_server(live_komak):
 
 
 SAVED = "Saved on this phone (%(size)s). It opens from this address without internet."
+SENT_LATER = "Saved on this phone. It will be sent when the internet is back."
+CHECKED_LATER = (
+    "Saved on this phone. Your answer will be checked when the phone is online again."
+)
+
+# The saved lesson's two practice questions: the first checked on the phone (the
+# block's default), the second marked secret by the `secret_second_question`
+# fixture. Prints their ids and options, and puts the mark back when told.
+QUESTIONS_CODE = """
+import json
+from learning.models import LessonPage
+lesson = LessonPage.objects.get(slug="tayyorgarlik", locale__language_code="uz")
+questions = [block for block in lesson.body if block.block_type == "question"]
+questions[1].value["check_on_phone"] = {check_on_phone}
+lesson.save_revision().publish()
+print(json.dumps([
+    {{
+        "id": block.id,
+        "options": [dict(option) for option in block.value["options"]],
+        "check_on_phone": block.value["check_on_phone"],
+    }}
+    for block in questions
+]))
+"""
+# The server's record of a learner's answers: question id and verdict.
+ANSWERS_CODE = """
+import json
+from learning.models import PracticeAnswer
+rows = PracticeAnswer.objects.filter(user__username={username!r})
+print(json.dumps({{row.question_id: row.correct for row in rows}}))
+"""
 NO_SPACE = uz(
     "There is not enough space on this phone. This lesson needs "
     "%(needed)s and %(free)s is free. Remove saved lessons you no longer "
@@ -99,6 +134,28 @@ def save_lesson(page, server, kind="video"):
     return section
 
 
+def press_save_and_wait(section):
+    """Press "Save to this phone" in the lesson's card; wait until it says saved."""
+    section.get_by_role(
+        "button", name=uz("Save to this phone for use without internet")
+    ).click()
+    status = section.locator("[data-offline-status]")
+    saved_start = uz(SAVED, size="@").split("@")[0]
+    eventually(lambda: status.inner_text().startswith(saved_start), timeout=90)
+
+
+def open_offline(context, page, server):
+    """Cut the network and open the saved lesson from its address."""
+    context.set_offline(True)
+    page.goto(server.url + LESSON_PATH)
+    page.locator("[data-lesson]").wait_for()
+
+
+def back_online(context, page):
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+
+
 def play_until(page, seconds, timeout=60.0):
     page.get_by_role("button", name=uz("Play")).click()
     deadline = time.monotonic() + timeout
@@ -113,18 +170,39 @@ def play_until(page, seconds, timeout=60.0):
     raise AssertionError(f"only {position} s played in {timeout} s")
 
 
+def answer(question, *choices):
+    """Tick the options numbered `choices` of a question and press Check."""
+    for choice in choices:
+        question.locator(f"input[name=choice][value='{choice}']").check()
+    question.get_by_role("button", name=uz("Check my answer")).click()
+
+
 def offline_steps(page):
     """Answer the practice question and press done; both wait on the phone."""
     question = page.locator("section.question").first
-    question.locator("input[name=choice]").first.check()
-    question.get_by_role("button", name=uz("Check my answer")).click()
-    question.get_by_text(
-        uz("Saved on this phone. It will be sent when the internet is back.")
-    ).wait_for()
+    answer(question, 0)
+    question.get_by_text(uz(SENT_LATER)).wait_for()
     page.get_by_role("button", name=uz("Mark as done")).click()
     page.get_by_text(uz("You have finished this lesson.")).wait_for()
     eventually(lambda: {"answer", "complete"} <= {r["type"] for r in store(page)})
     return {row["id"]: row["type"] for row in store(page)}
+
+
+@pytest.fixture
+def secret_second_question(video_server):
+    """The saved lesson's questions, its second one marked secret for this test."""
+    questions = json.loads(
+        video_server.shell(QUESTIONS_CODE.format(check_on_phone=False))
+    )
+    assert [question["check_on_phone"] for question in questions] == [True, False]
+    yield questions
+    video_server.shell(QUESTIONS_CODE.format(check_on_phone=True))
+
+
+def feedback_of(question):
+    """What the question's feedback box says, line by line."""
+    text = question.locator("[data-feedback]").inner_text()
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def assert_each_once(server, username, waited):
@@ -152,12 +230,7 @@ class OfflineLessonTests:
         )
         assert re.search(in_words, video_choice), video_choice
         assert re.search(in_words, sound_choice), sound_choice
-        section.get_by_role(
-            "button", name=uz("Save to this phone for use without internet")
-        ).click()
-        status = section.locator("[data-offline-status]")
-        saved_start = uz(SAVED, size="@").split("@")[0]
-        eventually(lambda: status.inner_text().startswith(saved_start), timeout=90)
+        press_save_and_wait(section)
 
         saved = lesson_caches(page)
         assert len(saved) == 1, saved
@@ -167,17 +240,14 @@ class OfflineLessonTests:
         assert any(url.endswith("/234p/index.m3u8") or "234p" in url for url in urls)
         assert any(".css" in url for url in urls)
 
-        context.set_offline(True)
-        page.goto(server.url + LESSON_PATH)
-        page.locator("[data-lesson]").wait_for()
+        open_offline(context, page, server)
         page.wait_for_selector("[data-video-player][data-ready]", timeout=30_000)
         assert play_until(page, 0.5) > 0.5
         page.get_by_role("button", name=uz("Pause")).click()
         waited = offline_steps(page)
         assert not {e for e, _ in server_events(server, username)} & waited.keys()
 
-        context.set_offline(False)
-        page.evaluate("window.dispatchEvent(new Event('online'))")
+        back_online(context, page)
         eventually(lambda: not store(page), timeout=60)
         assert_each_once(server, username, waited)
         context.close()
@@ -196,21 +266,13 @@ class OfflineLessonTests:
                 )
             )
         ).check()
-        section.get_by_role(
-            "button", name=uz("Save to this phone for use without internet")
-        ).click()
-        saved_start = uz(SAVED, size="@").split("@")[0]
-        status = section.locator("[data-offline-status]")
-        eventually(lambda: status.inner_text().startswith(saved_start), timeout=90)
+        press_save_and_wait(section)
 
-        context.set_offline(True)
-        page.goto(server.url + LESSON_PATH)
-        page.locator("[data-lesson]").wait_for()
+        open_offline(context, page, server)
         waited = offline_steps(page)
         # The session ends while the phone is offline.
         context.clear_cookies(name="sessionid")
-        context.set_offline(False)
-        page.evaluate("window.dispatchEvent(new Event('online'))")
+        back_online(context, page)
         sync = page.locator("[data-sync-status]")
         eventually(lambda: uz(SIGNED_OUT) in sync.inner_text(), timeout=60)
         kinds = [kind for _, kind in server_events(server, username)]
@@ -345,12 +407,7 @@ class OfflineLessonTests:
         server = video_server
         context, page = signed_in_context(chromium_browser, server, new_learner(server))
         section = save_lesson(page, server)
-        section.get_by_role(
-            "button", name=uz("Save to this phone for use without internet")
-        ).click()
-        saved_start = uz(SAVED, size="@").split("@")[0]
-        status = section.locator("[data-offline-status]")
-        eventually(lambda: status.inner_text().startswith(saved_start), timeout=90)
+        press_save_and_wait(section)
 
         page.goto(server.url + "/uz/learning/saved/")
         item = page.locator("[data-saved-lesson]")
@@ -374,4 +431,65 @@ class OfflineLessonTests:
         assert uz("“%(title)s” was removed from this phone.", title=name) in (
             estimate.inner_text()
         )
+        context.close()
+
+    def test_practice_offline_is_checked_on_the_phone_unless_secret(
+        self, video_server, chromium_browser, secret_second_question
+    ):
+        server = video_server
+        open_one, secret_one = secret_second_question
+        username = new_learner(server)
+        context, page = signed_in_context(chromium_browser, server, username)
+        press_save_and_wait(save_lesson(page, server))
+        open_offline(context, page, server)
+
+        # Checked on the phone: one of the two right answers only.
+        open_question = page.locator(f"#q-{open_one['id']}")
+        answer(open_question, 0)
+        open_question.get_by_text(uz(SENT_LATER)).wait_for()
+        first = open_one["options"][0]
+        on_phone = [
+            uz("Partly right: there is another right answer too."),
+            f"{first['text']}: {uz('right')}. {first['feedback']}",
+        ]
+        assert feedback_of(open_question) == [*on_phone, uz(SENT_LATER)]
+        assert "feedback-wrong" in (
+            open_question.locator("[data-feedback]").get_attribute("class")
+        )
+
+        # Secret: no verdict on the phone, and it says when there will be one.
+        secret_question = page.locator(f"#q-{secret_one['id']}")
+        answer(secret_question, 0)
+        secret_question.get_by_text(uz(CHECKED_LATER)).wait_for()
+        assert feedback_of(secret_question) == [uz(CHECKED_LATER)]
+
+        # Opened again offline, the page shows the answers still waiting.
+        page.reload()
+        page.locator("[data-lesson]").wait_for()
+        eventually(lambda: feedback_of(open_question) == [*on_phone, uz(SENT_LATER)])
+        eventually(lambda: feedback_of(secret_question) == [uz(CHECKED_LATER)])
+        assert open_question.locator("input[value='0']").is_checked()
+        assert not open_question.locator("input[value='1']").is_checked()
+        waited = {row["id"]: row["type"] for row in store(page)}
+        assert list(waited.values()).count("answer") == 2
+        assert not {e for e, _ in server_events(server, username)} & waited.keys()
+
+        # Back online: the server's verdicts replace the notes, in the same words as
+        # the phone's, and it has each answer once.
+        back_online(context, page)
+        eventually(lambda: not store(page), timeout=60)
+        eventually(lambda: feedback_of(open_question) == on_phone)
+        secret_right = secret_one["options"][0]
+        server_says = [
+            uz("Right!"),
+            f"{secret_right['text']}: {uz('right')}. {secret_right['feedback']}",
+        ]
+        eventually(lambda: feedback_of(secret_question) == server_says)
+        rows = server_events(server, username)
+        ids = [event_id for event_id, _ in rows]
+        for event_id in waited:
+            assert ids.count(event_id) == 1, rows
+        assert [kind for _, kind in rows].count("answer") == 2, rows
+        verdicts = json.loads(server.shell(ANSWERS_CODE.format(username=username)))
+        assert verdicts == {open_one["id"]: False, secret_one["id"]: True}
         context.close()

@@ -7,14 +7,17 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from learning.blocks import AssessmentQuestionBankBlock
 from learning.models import AssessmentAttempt
 from learning.program_services import (
     AnswersIncomplete,
     ProgramError,
     assessment_attempt_start,
     assessment_attempt_submit,
+    assessment_question_count,
     attempt_answers_parse,
 )
+from tests.factories import lesson_question_block
 from tests.learning.training import (
     answers_with_wrong,
     bank_course_create,
@@ -176,6 +179,29 @@ class DrawTests:
         assert len(attempt.layout) == 3
         assert len({item["id"] for item in attempt.layout}) == 3
 
+    @pytest.mark.parametrize(
+        ("bank", "asked", "expected"), [(5, 3, 3), (4, None, 4), (4, 9, 4)]
+    )
+    def test_questions_per_attempt_one_rule_for_the_draw_and_the_page(
+        self, client, bank, asked, expected
+    ):
+        """The start page says how many questions the attempt will ask: the
+        course's number, or the whole bank when it sets none or has fewer."""
+        course, _ = bank_course_create(questions=bank, assessment_question_count=asked)
+        program = program_create(courses=[course])
+        enrolment = enrolment_create(program=program)
+        assert assessment_question_count(course=course) == expected
+        client.force_login(enrolment.user)
+        page = client.get(
+            reverse(
+                "learning_assessment_start",
+                kwargs={"slug": program.slug, "course_id": course.pk},
+            )
+        )
+        assert page.context["question_count"] == expected
+        attempt = assessment_attempt_start(enrolment=enrolment, course=course)
+        assert len(attempt.layout) == expected
+
 
 class TimeLimitTests:
     def test_no_time_limit_unless_set(self, setup):
@@ -306,6 +332,29 @@ class NoAnswerBeforeSubmissionTests:
         wrong_question = course.assessment_bank()[attempt.layout[0]["id"]]
         chosen = answers_with_wrong(attempt, 1)[attempt.layout[0]["id"]][0]
         assert wrong_question["options"][chosen]["feedback"] in result
+
+    def test_a_bank_question_is_never_checked_on_the_phone(self, client):
+        # The bank's block has no such mark (cms.blocks.PracticeQuestionBlock): a
+        # lesson's practice question pasted into the bank with the mark on still
+        # keeps its answer on the server.
+        bank_block = AssessmentQuestionBankBlock().child_blocks["question"]
+        assert "check_on_phone" not in bank_block.child_blocks
+        course, _lessons = bank_course_create(questions=2)
+        course.assessment_questions = [
+            lesson_question_block(f"Savol {number}?", check_on_phone=True)
+            for number in range(2)
+        ]
+        course.save_revision().publish()
+        course.refresh_from_db()
+        program = program_create(courses=[course], pass_mark=75)
+        enrolment = enrolment_create(program=program)
+        client.force_login(enrolment.user)
+        start_url = reverse("learning_assessment_start", args=[program.slug, course.pk])
+        body = client.post(start_url, follow=True).content.decode()
+        assert "Savol 0?" in body
+        for secret in self.secrets(course):
+            assert secret not in body
+        assert "-check" not in body
 
     def test_the_result_page_waits_for_submission(self, setup, client):
         course, _lessons, _program, enrolment = setup

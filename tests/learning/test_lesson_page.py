@@ -1,14 +1,16 @@
-"""The lesson page: light on queries, no right answers in the HTML, forms that work
-without JS.
+"""The lesson page: light on queries, no right answers in the HTML unless the trainer
+let the phone check them, forms that work without JS.
 """
 
+import json
 import re
 
 import pytest
 from django.urls import reverse
 
 from learning.models import LessonProgress, PracticeAnswer, ProgressEvent
-from tests.factories import course_create, user_create
+from tests.factories import course_create, question_block, user_create
+from tests.support.html import inline_scripts
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db
@@ -48,10 +50,11 @@ class LessonPageTests:
         assert response.status_code == 200
 
     def test_no_right_answer_reaches_the_browser(self, client):
-        _, lessons = course_create()
+        _, lessons = course_create(check_on_phone=False)
         html = client.get(lessons[0].url).content.decode()
         assert "correct" not in html.lower()
         assert "Izoh" not in html  # feedback text only after answering
+        assert "-check" not in html  # no data block to check on the phone
 
     def test_steps_are_numbered(self, client):
         _, lessons = course_create()
@@ -177,3 +180,99 @@ class TranscriptTests:
         html = client.get(lesson.url).content.decode()
         assert uz("Transcript: the words of the video") in html
         assert "Videoda aytilgan soʻzlar." in html
+
+
+def phone_check_in(html, question_id):
+    """The data block a question checked on the phone carries, or None."""
+    found = re.search(
+        rf'<script id="q-{question_id}-check" type="application/json">(.*?)</script>',
+        html,
+    )
+    return json.loads(found.group(1)) if found else None
+
+
+class CheckOnPhoneTests:
+    """A lesson's practice question the trainer left "checked on the phone" carries
+    its right answers and feedback in the page, as data; one marked secret does not
+    (docs/offline.md)."""
+
+    def test_the_mark_on_puts_right_answers_and_feedback_in_the_page(self, client):
+        _, lessons = course_create(check_on_phone=True)
+        client.force_login(user_create())
+        html = client.get(lessons[0].url).content.decode()
+        single, several = lessons[0].questions()
+        assert phone_check_in(html, single) == {
+            "right": [0],
+            "feedback": ["Izoh 0", "Izoh 1", "Izoh 2"],
+        }
+        assert phone_check_in(html, several) == {
+            "right": [0, 2],
+            "feedback": ["Izoh 0", "Izoh 1", "Izoh 2", "Izoh 3"],
+        }
+        # Data, not code: the CSP allows no inline script.
+        assert inline_scripts(html) == []
+
+    def test_the_mark_on_also_for_a_visitor(self, client):
+        _, lessons = course_create(check_on_phone=True)
+        html = client.get(lessons[0].url).content.decode()
+        single, _several = lessons[0].questions()
+        assert phone_check_in(html, single)["right"] == [0]
+
+    def test_the_mark_off_keeps_the_answer_on_the_server(self, client):
+        _, lessons = course_create(check_on_phone=False)
+        client.force_login(user_create())
+        html = client.get(lessons[0].url).content.decode()
+        for question_id in lessons[0].questions():
+            assert phone_check_in(html, question_id) is None
+        assert "Izoh" not in html
+
+    def test_one_question_on_and_one_off_in_the_same_lesson(self, client):
+        _, lessons = course_create(lessons=1, check_on_phone=True)
+        lesson = lessons[0]
+        secret = next(block for block in lesson.body if block.block_type == "question")
+        secret.value["check_on_phone"] = False
+        for number, option in enumerate(secret.value["options"]):
+            option["feedback"] = f"Sir {number}"
+        lesson.save_revision().publish()
+        html = client.get(lesson.url).content.decode()
+        open_question = [key for key in lesson.questions() if key != secret.id][0]
+        assert phone_check_in(html, secret.id) is None
+        assert phone_check_in(html, open_question)["right"] == [0, 2]
+        # The secret question's feedback is not anywhere in the page.
+        assert "Sir " not in html
+
+    def test_a_question_saved_before_the_mark_existed_is_checked_on_the_phone(
+        self, client
+    ):
+        _, lessons = course_create(lessons=1)
+        lesson = lessons[0]
+        old = question_block("Eski savol?")  # no `check_on_phone` in its data
+        lesson.body.append((old["type"], old["value"]))
+        lesson.save_revision().publish()
+        lesson.refresh_from_db()
+        html = client.get(lesson.url).content.decode()
+        added = [block for block in lesson.body if block.block_type == "question"][-1]
+        assert added.value["check_on_phone"] is True
+        assert phone_check_in(html, added.id)["right"] == [0]
+
+    def test_the_page_gives_the_script_the_servers_verdicts_in_its_language(
+        self, client
+    ):
+        _, lessons = course_create(check_on_phone=True)
+        client.force_login(user_create())
+        html = client.get(lessons[0].url).content.decode()
+        words = json.loads(
+            re.search(
+                r'<script id="progress-words" type="application/json">(.*?)</script>',
+                html,
+            ).group(1)
+        )
+        assert words["verdicts"] == {
+            "right": uz("Right!"),
+            "partly": uz("Partly right: there is another right answer too."),
+            "wrong": uz("Not quite. Read the note under your answer and try again."),
+        }
+        assert words["checkedLater"] == uz(
+            "Saved on this phone. Your answer will be checked when the phone is "
+            "online again."
+        )
