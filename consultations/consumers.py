@@ -42,7 +42,7 @@ from audit.models import AuditAction
 
 from . import call_rights, selectors, services, signaling, socket_refusals, turn
 from .call_rights import LAYER_ERRORS, group_name
-from .signaling import CLIENT, SPECIALIST, RateLimiter, SignalingError
+from .signaling import RateLimiter, SignalingError
 
 logger = logging.getLogger(__name__)
 
@@ -69,49 +69,34 @@ TURN_RENEW_BEFORE = timedelta(minutes=10)
 EDGE_MARGIN = timedelta(seconds=1)
 
 
-# Why a socket was refused, for the audit record (never told to the browser).
-REFUSED_SIGNED_OUT = "signed_out"  # also a staff session without its second factor
-REFUSED_NOT_PARTICIPANT = "not_participant"  # no such booking, or not theirs
-REFUSED_NOT_OPEN = "not_open"  # too early, too late, cancelled or over
-REFUSED_NO_CONSENT = "no_consent"
+# Why a socket was refused, for the audit record (never told to the browser); the
+# rule itself is selectors.call_access_get, shared with the call page.
+REFUSED_SIGNED_OUT = selectors.REFUSED_SIGNED_OUT
+REFUSED_NOT_PARTICIPANT = selectors.REFUSED_NOT_PARTICIPANT
+REFUSED_NOT_OPEN = selectors.REFUSED_NOT_OPEN
+REFUSED_NO_CONSENT = selectors.REFUSED_NO_CONSENT
 
 
 def call_access_decided(
     *, booking_id: int, user, now: datetime | None = None
 ) -> tuple[tuple | None, str, int]:
     """((booking, role), "", 0) if `user` may be in this booking's call now, else
-    (None, why not, the close code). A participant learns why (cancelled, over, no
-    consent); anyone else gets 4403 and learns nothing."""
-    if user is None or not user.is_authenticated:
-        return None, REFUSED_SIGNED_OUT, CLOSE_NOT_ALLOWED
-    booking = selectors.booking_for_participant(booking_id=booking_id, user=user)
-    if booking is None:
-        return None, REFUSED_NOT_PARTICIPANT, CLOSE_NOT_ALLOWED
-    if not call_rights.call_is_open(booking, now):
-        why = call_rights.call_closed_reason(booking, now)
-        return (
-            None,
-            REFUSED_NOT_OPEN,
-            call_rights.CLOSE_CODES.get(why, CLOSE_NOT_ALLOWED),
-        )
-    if booking.specialist.user_id == user.pk:
-        return (booking, SPECIALIST), "", 0
-    if not selectors.consent_given(user=user):
-        # 4403 as before: the call page itself asks for consent first.
-        return None, REFUSED_NO_CONSENT, CLOSE_NOT_ALLOWED
-    return (booking, CLIENT), "", 0
-
-
-def call_access_checked(*, booking_id: int, user) -> tuple[tuple | None, str]:
-    """((booking, role), "") if `user` may be in this booking's call now, else
-    (None, why not)."""
-    access, reason, _code = call_access_decided(booking_id=booking_id, user=user)
-    return access, reason
+    (None, why not, the close code). A participant learns why (cancelled, over);
+    anyone else, and a client without consent, gets 4403 and learns nothing (the
+    call page itself asks for consent first)."""
+    access = selectors.call_access_get(booking_id=booking_id, user=user, now=now)
+    if access.allowed:
+        return (access.booking, access.role), "", 0
+    code = CLOSE_NOT_ALLOWED
+    if access.refusal == REFUSED_NOT_OPEN:
+        why = call_rights.call_closed_reason(access.booking, now)
+        code = call_rights.CLOSE_CODES.get(why, CLOSE_NOT_ALLOWED)
+    return None, access.refusal, code
 
 
 def call_access(*, booking_id: int, user):
     """(booking, role) if `user` may be in this booking's call now, else None."""
-    access, _reason = call_access_checked(booking_id=booking_id, user=user)
+    access, _reason, _code = call_access_decided(booking_id=booking_id, user=user)
     return access
 
 

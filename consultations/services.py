@@ -33,6 +33,7 @@ from .models import (
 )
 from .selectors import (
     booking_horizon_days,
+    booking_no_show_allowed,
     client_active_booking_count,
     consent_current_terms,
     consent_given,
@@ -474,10 +475,23 @@ def booking_end(*, booking_id: int) -> bool:
     )
 
 
-def booking_mark_no_show(*, booking: Booking, by_user=None, request=None) -> Booking:
+def booking_mark_no_show(
+    *, booking: Booking, by_user=None, request=None, now: datetime | None = None
+) -> Booking:
     """Mark a booking as not taken place: by its specialist, or by the no-show task
-    (no `by_user`: the system)."""
+    (no `by_user`: the system). Only after its start and only while it is confirmed
+    (`booking_no_show_allowed`), checked on the row as it is now: else a
+    `BookingError` says so and nothing changes."""
     with transaction.atomic():
+        booking = _booking_locked(booking)
+        if not booking_no_show_allowed(booking=booking, now=now):
+            raise BookingError(
+                _(
+                    "You can mark a session as not taken place only after its start, "
+                    "and only while it is confirmed."
+                ),
+                code="no_show_not_allowed",
+            )
         booking.status = BookingStatus.NO_SHOW
         booking.save(update_fields=["status"])
         audit_record(

@@ -176,13 +176,21 @@ def _program_course(*, enrolment: Enrolment, course: CoursePage) -> ProgramCours
     return item
 
 
+def assessment_question_count(*, course: CoursePage) -> int:
+    """How many questions an attempt asks: the course's number, or the whole bank
+    when it sets none or the bank is smaller."""
+    bank_size = len(course.assessment_bank())
+    if not course.assessment_question_count:
+        return bank_size
+    return min(course.assessment_question_count, bank_size)
+
+
 def _layout_draw(*, course: CoursePage) -> list[dict]:
     """Pick the questions of a new attempt and shuffle them and their options."""
     bank = course.assessment_bank()
     question_ids = list(bank)
     _system_random.shuffle(question_ids)
-    if course.assessment_question_count:
-        question_ids = question_ids[: course.assessment_question_count]
+    question_ids = question_ids[: assessment_question_count(course=course)]
     layout = []
     for question_id in question_ids:
         options = list(range(len(bank[question_id]["options"])))

@@ -34,6 +34,7 @@ from .program_services import (
     ProgramError,
     assessment_attempt_start,
     assessment_attempt_submit,
+    assessment_question_count,
     attempt_answers_parse,
     attempt_feedback,
 )
@@ -95,9 +96,7 @@ def assessment_start(request, slug: str, course_id: int):
             "standing": standing,
             "course_standing": course_standing,
             "course": course,
-            "question_count": len(course.assessment_bank())
-            if not course.assessment_question_count
-            else min(course.assessment_question_count, len(course.assessment_bank())),
+            "question_count": assessment_question_count(course=course),
         },
     )
 

@@ -7,52 +7,38 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.models import AuditAction
-from audit.services import audit_record
-
-from ..call_rights import call_is_open
-from ..selectors import booking_for_participant, consent_given
-from ..signaling import MAX_CHAT_CHARS
+from ..selectors import REFUSED_NO_CONSENT, call_page_open
+from ..signaling import CLIENT, MAX_CHAT_CHARS
 
 
 @login_required
 def call(request, booking_id: int):
-    booking = booking_for_participant(booking_id=booking_id, user=request.user)
-    if booking is None:
-        audit_record(
-            actor=request.user,
-            action=AuditAction.ACCESS_DENIED,
-            target=("consultations.booking", booking_id),
-            request=request,
-            detail={"path": request.path},
-        )
-        raise Http404
-    role = "client" if booking.client_id == request.user.pk else "specialist"
+    """The call, by the socket's own rule (selectors.call_access_get): anyone but a
+    participant gets 404; a participant outside the window (a call under way may be
+    reloaded until the end of its grace) or a client without consent, a page that
+    says why."""
     now = timezone.now()
-    # The socket's window (call_rights.py): a call under way may be reloaded until
-    # the end of its grace.
-    if not call_is_open(booking, now):
-        return render(
-            request,
-            "consultations/call_closed.html",
-            {"booking": booking, "too_early": now < booking.join_opens_at},
-            status=403,
-        )
-    if role == "client" and not consent_given(user=request.user):
+    access = call_page_open(
+        booking_id=booking_id, user=request.user, request=request, now=now
+    )
+    booking, role = access.booking, access.role
+    if booking is None:
+        raise Http404
+    if access.refusal == REFUSED_NO_CONSENT:
         return render(
             request,
             "consultations/call_closed.html",
             {"booking": booking, "needs_consent": True},
             status=403,
         )
-    other = booking.specialist.user if role == "client" else booking.client
-    audit_record(
-        actor=request.user,
-        action=AuditAction.CALL_OPEN,
-        target=booking,
-        request=request,
-        detail={"role": role},
-    )
+    if not access.allowed:
+        return render(
+            request,
+            "consultations/call_closed.html",
+            {"booking": booking, "too_early": now < booking.join_opens_at},
+            status=403,
+        )
+    other = booking.specialist.user if role == CLIENT else booking.client
     return render(
         request,
         "consultations/call.html",

@@ -2,7 +2,7 @@
 
 Only the booking's client and specialist may use them; anyone else gets a 404, so a
 stranger learns nothing about the booking. The booking must still be confirmed and
-not over, and the client must have accepted the terms (call_rights.precall_refusal);
+not over, and the client must have accepted the terms (selectors.precall_access_get);
 one person may start 3 echo checks in 10 minutes, and a process whose echo peers are
 all in use says it is busy (consultations/precall.py). The offer view is async
 because the echo peer must live in Daphne's event loop, where its media keeps flowing
@@ -21,10 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from audit.models import AuditAction
-from audit.services import audit_record
-
-from ..call_rights import NEEDS_CONSENT, call_is_open, precall_refusal
+from ..call_rights import NEEDS_CONSENT, call_is_open
 from ..precall import (
     BUSY_RETRY_SECONDS,
     PrecallError,
@@ -36,7 +33,7 @@ from ..precall import (
     precall_check_take,
     precall_ice_servers,
 )
-from ..selectors import booking_for_participant
+from ..selectors import precall_access_get, precall_page_open
 from ..services import booking_precall_record, precall_verdict
 
 MAX_BODY_BYTES = 64 * 1024
@@ -127,24 +124,14 @@ def _page_texts() -> dict[str, str]:
     }
 
 
-def _audit_refused(request, booking_id: int) -> None:
-    audit_record(
-        actor=request.user,
-        action=AuditAction.ACCESS_DENIED,
-        target=("consultations.booking", booking_id),
-        request=request,
-        detail={"path": request.path},
-    )
-
-
 @login_required
 @require_GET
 def precall_page(request, booking_id: int):
-    booking = booking_for_participant(booking_id=booking_id, user=request.user)
+    booking, refusal = precall_page_open(
+        booking_id=booking_id, user=request.user, request=request
+    )
     if booking is None:
-        _audit_refused(request, booking_id)
         raise Http404
-    refusal = precall_refusal(booking=booking, user=request.user)
     if refusal:
         # No check, and so no relay credential, for a talk that will not happen.
         return render(
@@ -153,12 +140,6 @@ def precall_page(request, booking_id: int):
             {"booking": booking, "needs_consent": refusal == NEEDS_CONSENT},
             status=403,
         )
-    audit_record(
-        actor=request.user,
-        action=AuditAction.PRECALL_VIEW,
-        target=booking,
-        request=request,
-    )
     return render(
         request,
         "consultations/precall.html",
@@ -181,11 +162,8 @@ def precall_page(request, booking_id: int):
 @sync_to_async
 def _booking_and_servers(booking_id: int, user):
     """(booking, why not, ICE servers): the servers only when the check may run."""
-    booking = booking_for_participant(booking_id=booking_id, user=user)
-    if booking is None:
-        return None, "", []
-    refusal = precall_refusal(booking=booking, user=user)
-    if refusal:
+    booking, refusal = precall_access_get(booking_id=booking_id, user=user)
+    if booking is None or refusal:
         return booking, refusal, []
     return booking, "", precall_ice_servers(user_id=user.pk, booking=booking)
 
@@ -265,11 +243,11 @@ def precall_result(request, booking_id: int):
     The booking keeps the client's check for the specialist to see, so a check run
     by the specialist gets its verdict but is not stored.
     """
-    booking = booking_for_participant(booking_id=booking_id, user=request.user)
+    booking, refusal = precall_access_get(
+        booking_id=booking_id, user=request.user, request=request
+    )
     if booking is None:
-        _audit_refused(request, booking_id)
         return _error(_("There is no such booking."), status=404)
-    refusal = precall_refusal(booking=booking, user=request.user)
     if refusal:
         return _error(_refusal_message(refusal), status=403)
     try:

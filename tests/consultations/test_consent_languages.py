@@ -12,12 +12,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.models import AuditAction, AuditRecord
-from consultations.demo import (
-    DEMO_TERMS_TRANSLATIONS,
-    DEMO_TERMS_UZ,
-    DEMO_TERMS_VERSION,
-    _terms_ensure,
-)
 from consultations.models import (
     TERMS_PARTS,
     ConsentRecord,
@@ -26,6 +20,12 @@ from consultations.models import (
 )
 from consultations.selectors import consent_current_terms, consent_given
 from consultations.services import BookingError, consent_accept
+from demo.consultations import (
+    DEMO_TERMS_TRANSLATIONS,
+    DEMO_TERMS_UZ,
+    DEMO_TERMS_VERSION,
+    _terms_ensure,
+)
 from tests.consultations.test_consent_terms import terms_publish
 from tests.factories import user_create
 

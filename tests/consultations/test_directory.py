@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.images.models import Image
 
-from consultations.demo import DEMO_TERMS_VERSION, seed_consultations
 from consultations.models import (
     Booking,
     BookingStatus,
@@ -18,6 +17,7 @@ from consultations.models import (
     SpecialistProfile,
 )
 from consultations.selectors import consent_given
+from demo.consultations import DEMO_TERMS_VERSION, seed_consultations
 from tests.consultations.test_booking import specialist_create
 from tests.factories import user_create
 from tests.support.i18n import uz

@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django_q.models import Schedule
 
-from consultations import tasks
+from consultations import reminders
 from consultations.models import Booking, BookingStatus
 from consultations.notifications import (
     EmailBackend,
@@ -112,7 +112,7 @@ class RemindersTests:
         """Another cluster runs the task while this one is half-way through."""
         for hours in (3, 5, 7):
             booking_make(person, specialist, timezone.now() + timedelta(hours=hours))
-        real_notify = tasks.notify
+        real_notify = reminders.notify
         other_run: dict[str, int] = {}
 
         def notify_while_another_cluster_runs(**kwargs):
@@ -121,7 +121,7 @@ class RemindersTests:
                 other_run["sent"] = reminders_send()
             return real_notify(**kwargs)
 
-        monkeypatch.setattr(tasks, "notify", notify_while_another_cluster_runs)
+        monkeypatch.setattr(reminders, "notify", notify_while_another_cluster_runs)
         first = reminders_send()
         assert (first, other_run["sent"]) == (1, 2)
         assert len(mail.outbox) == 3
@@ -143,7 +143,7 @@ class RemindersTests:
         def broken(**kwargs):
             raise ConnectionError("mail server down")
 
-        monkeypatch.setattr(tasks, "notify", broken)
+        monkeypatch.setattr(reminders, "notify", broken)
         assert reminders_send() == 0
         booking.refresh_from_db()
         assert booking.reminder_day_sent_at is None
@@ -171,7 +171,7 @@ class RemindersTests:
             precall = reverse("consultations_precall", args=[booking.pk])
         assert "http://127.0.0.1:8123" + appointments in mail.outbox[0].body
         assert "http://127.0.0.1:8123" + appointments in sms_lines(sms_log)[0]
-        day = tasks._reminder_message(booking, kind="day")
+        day = reminders.reminder_message(booking=booking, kind="day")
         assert "http://127.0.0.1:8123" + precall in day.text
         assert ":8000" not in mail.outbox[0].body + day.text
 
