@@ -8,6 +8,13 @@ docs/signaling.md over real WebSockets — join, present, admit, admitted, offer
 and measures from the moment both have joined (both welcomed, both `join` sent) to
 both RTCPeerConnections being "connected". The baseline is two aiortc peers with the
 same tracks in this process, handing offer and answer to each other in memory.
+
+Then the round trip that the pre-call check reports: an aiortc peer offers to the
+echo peer inside Daphne as static/js/precall.js does (tracks and a "ping" channel,
+the offer POSTed with the session and CSRF token) and sends 10 "ping <n>" 200 ms apart;
+the median of the answered round trips is the figure. The check's verdict offers video
+only under 300 ms (`consultations.services.precall_verdict`): that goal is judged here,
+not in the tests.
 Every figure is printed as `BENCH <name> <value> <unit>`; docs/benchmarks.md explains
 them.
 
@@ -15,21 +22,29 @@ Run it with `make bench`, or alone with `python -m bench.rtc_connect`.
 """
 
 import asyncio
+import contextlib
 import shutil
 import statistics
 import time
 
 import aioice.ice
-from aiortc import RTCConfiguration, RTCPeerConnection
+from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
 from bench.stack import django_setup
 from tests.support.bookings import joinable_booking_ids
 from tests.support.live import LiveServer
+from tests.support.precall import precall_offer
 from tests.support.rtc import RtcPeer, SyntheticVideoTrack, ToneTrack, login_session
 
 RUNS = 20
 CONNECT_TIMEOUT_S = 30
 JOIN_TIMEOUT_S = 15
+# As static/js/precall.js measures: 10 pings, 200 ms apart, each given 2 s.
+PINGS = 10
+PING_GAP_S = 0.2
+PING_TIMEOUT_S = 2.0
+# Above this the check's verdict is no longer video (consultations/services.py).
+PRECALL_RTT_GOAL_MS = 300
 CLIENT = "client"
 SPECIALIST = "specialist"
 
@@ -148,6 +163,50 @@ async def direct_run() -> float:
         await answerer.close()
 
 
+async def precall_round_trips(base_url: str, booking_id: int, session: str) -> list:
+    """Round trips in ms to the pre-call check's echo peer, as the browser measures
+    them (timed-out pings are left out, as precall.js leaves them out)."""
+    peer = RTCPeerConnection(RTCConfiguration(iceServers=[]))
+    channel = peer.createDataChannel("ping")
+    peer.addTrack(ToneTrack())
+    peer.addTrack(SyntheticVideoTrack())
+    opened = asyncio.Event()
+    answered: dict[str, asyncio.Event] = {}
+    channel.on("open", opened.set)
+
+    @channel.on("message")
+    def on_pong(message) -> None:
+        number = message.removeprefix("pong ") if isinstance(message, str) else ""
+        with contextlib.suppress(KeyError):
+            answered[number].set()
+
+    try:
+        await peer.setLocalDescription(await peer.createOffer())
+        answer = await asyncio.to_thread(
+            precall_offer,
+            base_url,
+            booking_id,
+            peer.localDescription.sdp,
+            session=session,
+        )
+        await peer.setRemoteDescription(
+            RTCSessionDescription(answer["sdp"], answer["type"])
+        )
+        await asyncio.wait_for(opened.wait(), CONNECT_TIMEOUT_S)
+        round_trips = []
+        for number in range(1, PINGS + 1):
+            answered[str(number)] = asyncio.Event()
+            sent_at = time.monotonic()
+            channel.send(f"ping {number}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(answered[str(number)].wait(), PING_TIMEOUT_S)
+                round_trips.append(1000 * (time.monotonic() - sent_at))
+            await asyncio.sleep(PING_GAP_S)  # the browser's pacing, not a wait
+        return round_trips
+    finally:
+        await peer.close()
+
+
 def p90(values: list[float]) -> float:
     return statistics.quantiles(values, n=10, method="inclusive")[-1]
 
@@ -166,7 +225,7 @@ def runs_line(label: str, values: list[float]) -> None:
 async def measure(server: LiveServer) -> None:
     # One new booking per run, so that every run goes through admission again
     # (admission is kept on the booking row).
-    booking_ids = joinable_booking_ids(server, RUNS)
+    *booking_ids, precall_booking_id = joinable_booking_ids(server, RUNS + 1)
     sessions = {
         username: await asyncio.to_thread(login_session, server.url, username)
         for username in (CLIENT, SPECIALIST)
@@ -199,6 +258,21 @@ async def measure(server: LiveServer) -> None:
     bench("rtc_connect_direct_p90_ms", p90(direct), "ms")
     bench("rtc_connect_direct_runs", len(direct), "runs")
     bench("rtc_connect_vs_direct_ratio", signaled_median / direct_median, "ratio")
+
+    round_trips = await precall_round_trips(
+        server.url, precall_booking_id, sessions[CLIENT]
+    )
+    runs_line("pre-call check, ping to pong", round_trips)
+    if not round_trips:
+        raise RuntimeError("the pre-call echo peer answered no ping")
+    precall_median = statistics.median(round_trips)
+    bench("precall_echo_rtt_median_ms", precall_median, "ms")
+    bench("precall_echo_pings_answered", len(round_trips), "runs")
+    met = "met" if precall_median < PRECALL_RTT_GOAL_MS else "missed"
+    print(
+        f"# goal: the check's round trip under {PRECALL_RTT_GOAL_MS} ms: {met}",
+        flush=True,
+    )
 
 
 def main() -> None:

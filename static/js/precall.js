@@ -12,6 +12,9 @@
 //
 // Every text shown comes translated from the page (#precall-texts).
 
+import { csrfToken } from "./csrf.js";
+import { selectedPairUsesRelay } from "./rtc-stats.js";
+
 const root = document.getElementById("precall");
 const PINGS = 10;
 const PING_GAP_MS = 200;
@@ -32,11 +35,6 @@ const iceServers = readJson("precall-ice-servers") || [];
 
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function csrfToken() {
-  const input = root.querySelector("input[name=csrfmiddlewaretoken]");
-  return input ? input.value : "";
 }
 
 function postJson(url, body) {
@@ -193,27 +191,6 @@ function lossPercent(stats, sentTracks) {
   });
   if (lost + received === 0) return sentTracks ? 100 : 0;
   return Math.round((1000 * lost) / (lost + received)) / 10;
-}
-
-function selectedPairUsesRelay(stats) {
-  let pair = null;
-  stats.forEach((report) => {
-    if (report.type === "transport" && report.selectedCandidatePairId) {
-      pair = stats.get(report.selectedCandidatePairId) || pair;
-    }
-  });
-  if (!pair) {
-    // Firefox has no transport report: take the nominated, working pair.
-    stats.forEach((report) => {
-      if (report.type === "candidate-pair" && report.nominated && report.state === "succeeded") {
-        pair = pair || report;
-      }
-    });
-  }
-  if (!pair) return false;
-  const local = stats.get(pair.localCandidateId);
-  const remote = stats.get(pair.remoteCandidateId);
-  return [local, remote].some((candidate) => candidate && candidate.candidateType === "relay");
 }
 
 // Returns the measurements, or null when the check could not even start (the server

@@ -9,7 +9,6 @@ import asyncio
 import contextlib
 import json
 import re
-import time
 from datetime import timedelta
 
 import pytest
@@ -33,6 +32,8 @@ from tests.consultations.test_signaling import consent_give
 from tests.factories import user_create
 from tests.support.i18n import uz
 from tests.support.rtc import SyntheticVideoTrack, ToneTrack, loopback_host_candidates
+from tests.support.sign_in_here import assert_sign_in_here
+from tests.support.waiting import eventually, eventually_async
 
 # Checks per person are counted in the cache: each test starts with none.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_limits")]
@@ -131,14 +132,17 @@ async def echo_exchange(peer, channel, answer_sdp: str) -> dict:
     channel.on("message", pongs.append)
     await peer.setRemoteDescription(RTCSessionDescription(answer_sdp, "answer"))
     await asyncio.wait_for(opened.wait(), TIMEOUT)
+    # Not a ping, so ignored. Sent first on the ordered channel: anything said back
+    # to it would arrive before "pong 1".
+    channel.send("hello")
     for number in (1, 2, 3):
         channel.send(f"ping {number}")
-    channel.send("hello")  # not a ping: ignored
     await asyncio.wait_for(got_video.wait(), TIMEOUT)
-    deadline = asyncio.get_running_loop().time() + TIMEOUT
-    while len(pongs) < 3 and asyncio.get_running_loop().time() < deadline:
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.2)
+    await eventually_async(
+        lambda: "pong 3" in pongs and "audio" in echoed,
+        TIMEOUT,
+        what="pong 3 and the first echoed audio frame",
+    )
     return {"pongs": pongs, "echoed": echoed}
 
 
@@ -172,10 +176,11 @@ class PrecallPageTests:
         client.force_login(user_create())
         assert client.get(urls(booking)["page"]).status_code == 404
 
-    def test_anonymous_is_sent_to_sign_in(self, client, booking):
-        response = client.get(urls(booking)["page"])
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("account_login"))
+    def test_anonymous_is_asked_to_sign_in(self, client, booking):
+        url = urls(booking)["page"]
+        html = assert_sign_in_here(client.get(url), url)
+        assert booking.client.full_name not in html
+        assert booking.specialist.user.full_name not in html
 
     def test_page_carries_this_persons_turn_credentials(
         self, client, booking, settings
@@ -621,8 +626,12 @@ class PrecallLimitTests:
         for _ in range(3):
             self.offer(client, booking)
         assert self.offer(client, booking).status_code == 429
-        time.sleep(1.2)
-        assert self.offer(client, booking).status_code == 200
+        # Refused offers until the window is over, then a check again.
+        eventually(
+            lambda: self.offer(client, booking).status_code == 200,
+            10,
+            what="a check once the window is over",
+        )
 
     def test_a_busy_server_does_not_use_up_a_check(self, client, booking, settings):
         client.force_login(booking.client)
@@ -687,10 +696,7 @@ class PrecallAnswerTests:
                 await peer.setRemoteDescription(RTCSessionDescription(answer, "answer"))
                 await asyncio.wait_for(opened.wait(), TIMEOUT)
                 channel.send("ping 7")
-                for _ in range(100):
-                    if pongs:
-                        break
-                    await asyncio.sleep(0.05)
+                await eventually_async(lambda: pongs, 5, what="a pong")
                 return pongs
             finally:
                 await peer.close()
@@ -708,7 +714,9 @@ class PrecallAnswerTests:
                     offer_sdp=peer.localDescription.sdp, ice_servers=[]
                 )
                 running_at_first = precall.peers_running()
-                await asyncio.sleep(1.5)
+                await eventually_async(
+                    lambda: precall.peers_running() == 0, 10, what="the peer closed"
+                )
                 return running_at_first, precall.peers_running()
             finally:
                 await peer.close()
@@ -748,10 +756,10 @@ class PrecallAnswerTests:
                 await echo_exchange(peer, channel, answer)
                 running_while_connected = precall.peers_running()
                 await peer.close()
-                for _ in range(100):  # up to 5 s; DTLS close_notify arrives at once
-                    if precall.peers_running() == 0:
-                        break
-                    await asyncio.sleep(0.05)
+                # DTLS close_notify arrives at once; 5 s is ample.
+                await eventually_async(
+                    lambda: precall.peers_running() == 0, 5, what="the peer closed"
+                )
                 return running_while_connected, precall.peers_running()
             finally:
                 await peer.close()

@@ -4,7 +4,6 @@ The client waits, the specialist lets them in, and both decode each other's vide
 """
 
 import contextlib
-import time
 
 import pytest
 
@@ -13,6 +12,7 @@ from tests.support.homes import demo_sign_in
 from tests.support.i18n import uz
 from tests.support.live import CHROMIUM_ARGS
 from tests.support.parts import require_chromium
+from tests.support.waiting import grows, page_true, settles
 
 pytestmark = pytest.mark.e2e
 
@@ -51,13 +51,8 @@ def two_people(browser, base_url):
         specialist_context.close()
 
 
-def wait_for(page, expression, timeout_s=30.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if page.evaluate(expression):
-            return True
-        time.sleep(0.25)
-    raise AssertionError(f"not true after {timeout_s}s: {expression}")
+def frames_decoded(page):
+    return lambda: page.evaluate("window.komakCall.framesDecoded()")
 
 
 LADDER_SCENARIOS = """async () => {
@@ -94,21 +89,12 @@ class BrowserCallTests:
             let_in.click()
 
             for page in (client, specialist):
-                wait_for(page, "window.komakCall.connectionState === 'connected'")
-                wait_for(page, "document.getElementById('remote-video').videoWidth > 0")
-            first = [
-                page.evaluate("window.komakCall.framesDecoded()")
-                for page in (client, specialist)
-            ]
-            time.sleep(2)
-            later = [
-                page.evaluate("window.komakCall.framesDecoded()")
-                for page in (client, specialist)
-            ]
-            assert all(b > a > 0 for a, b in zip(first, later, strict=True)), (
-                first,
-                later,
-            )
+                page_true(page, "window.komakCall.connectionState === 'connected'")
+                page_true(page, "document.querySelector('#remote-video').videoWidth")
+            # Both keep decoding the other's video: the count goes on growing.
+            for page in (client, specialist):
+                first, later = grows(frames_decoded(page))
+                assert later > first > 0, (first, later)
             client.get_by_text(uz("You are in the call.")).wait_for()
 
             # The text chat reaches the other side.
@@ -128,18 +114,16 @@ class BrowserCallTests:
             let_in.wait_for()
             let_in.click()
             for page in (client, specialist):
-                wait_for(page, "window.komakCall.connectionState === 'connected'")
+                page_true(page, "window.komakCall.connectionState === 'connected'")
 
             # The client's signaling link drops: it reconnects by itself, media goes on.
             client.evaluate("window.komakCall.dropSignaling()")
-            wait_for(client, "window.komakCall.socketOpens >= 2")
+            page_true(client, "window.komakCall.socketOpens >= 2")
             # The page says what happened: the link to the service, not the call.
             client.get_by_text(
                 uz("The link to the service is back. You are in the call.")
             ).wait_for()
-            before = specialist.evaluate("window.komakCall.framesDecoded()")
-            time.sleep(1.5)
-            assert specialist.evaluate("window.komakCall.framesDecoded()") > before
+            grows(frames_decoded(specialist))
             client.fill("#chat-text", "Qaytdim")
             client.get_by_role("button", name=uz("Send")).click()
             specialist.locator("[data-chat-log]").get_by_text("Qaytdim").wait_for()
@@ -154,10 +138,11 @@ class BrowserCallTests:
                     "hear each other."
                 )
             ).wait_for()
-            time.sleep(1)
-            sent = client.evaluate("window.komakCall.framesSent()")
-            time.sleep(1.5)
-            assert client.evaluate("window.komakCall.framesSent()") == sent
+            # The client's encoder stops: no video frame is sent for 1.5 s in a row.
+            sent = settles(
+                lambda: client.evaluate("window.komakCall.framesSent()"), window=1.5
+            )
+            assert sent > 0, "no video was ever sent"
 
     def test_ladder_rules(self, live_komak, media_browser):
         context = media_browser.new_context()

@@ -5,7 +5,6 @@ same in landscape (740 × 360).
 """
 
 import contextlib
-import time
 
 import pytest
 
@@ -14,6 +13,7 @@ from tests.support.homes import demo_sign_in
 from tests.support.i18n import uz
 from tests.support.live import CHROMIUM_ARGS
 from tests.support.parts import require_chromium
+from tests.support.waiting import eventually, page_true
 
 pytestmark = pytest.mark.e2e
 
@@ -53,15 +53,6 @@ def phone(browser, base_url, username):
         context.close()
 
 
-def wait_for(page, expression, timeout_s=30.0):
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if page.evaluate(expression):
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"not true after {timeout_s}s: {expression}")
-
-
 def box(page, selector):
     return page.locator(selector).bounding_box()
 
@@ -78,13 +69,15 @@ def own_picture(page) -> dict:
 
 def assert_own_picture_plays(page):
     """The own picture has frames, is not paused, and its time moves on."""
-    wait_for(page, "document.getElementById('local-video').videoWidth > 0", 15)
+    page_true(page, "document.getElementById('local-video').videoWidth > 0", 15)
     first = own_picture(page)
-    time.sleep(1)
-    later = own_picture(page)
     assert first["width"] > 0, first
+    later = eventually(
+        lambda: (picture := own_picture(page))["time"] > first["time"] and picture,
+        15,
+        what="the own picture's time to move on",
+    )
     assert not later["paused"], later
-    assert later["time"] > first["time"], (first, later)
 
 
 def assert_own_picture_in_a_corner(page, viewport):
@@ -141,8 +134,8 @@ class PhoneCallScreenTests:
             let_in.wait_for()
             let_in.click()
             for page in (client, specialist):
-                wait_for(page, "window.komakCall.connectionState === 'connected'")
-                wait_for(page, "document.getElementById('remote-video').videoWidth > 0")
+                page_true(page, "window.komakCall.connectionState === 'connected'")
+                page_true(page, "document.querySelector('#remote-video').videoWidth")
             client.get_by_text(uz("You are in the call.")).wait_for()
 
             for page in (client, specialist):

@@ -13,8 +13,8 @@ import re
 import pypdf
 import pytest
 
-from cms.demo_users import DEMO_PASSWORD
-from learning.demo import PRIVACY_COURSE, QUESTION_BANKS
+from demo.people import DEMO_PASSWORD
+from demo.training import PRIVACY_COURSE, question_banks
 from tests.support.homes import home_path
 from tests.support.i18n import uz
 
@@ -29,7 +29,7 @@ def right_options() -> dict[str, set[str]]:
         block["value"]["question"]: {
             option["text"] for option in block["value"]["options"] if option["correct"]
         }
-        for block in QUESTION_BANKS[PRIVACY_COURSE]
+        for block in question_banks()[PRIVACY_COURSE]
     }
 
 
@@ -61,7 +61,7 @@ class CertificateBrowserTests:
 
         # Before submission the page holds no right answer and no feedback.
         html = page.content()
-        for block in QUESTION_BANKS[PRIVACY_COURSE]:
+        for block in question_banks()[PRIVACY_COURSE]:
             for option in block["value"]["options"]:
                 assert option["feedback"] not in html
 

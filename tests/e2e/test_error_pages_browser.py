@@ -9,7 +9,7 @@ from paper finds the certificate; a wrong one says so, with 404.
 
 import pytest
 
-from cms.demo_users import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.e2e

@@ -7,7 +7,7 @@ through the progress endpoint) and once without (plain form posts).
 
 import pytest
 
-from cms.demo_users import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from tests.support.homes import home_path
 from tests.support.i18n import uz
 
@@ -30,7 +30,7 @@ NEW_LEARNER_CODE = """
 import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from cms.demo_users import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 name = "journey" + secrets.token_hex(4)
 user = get_user_model().objects.create_user(
     username=name, password=DEMO_PASSWORD, full_name="Sinov Oʻquvchi"

@@ -14,7 +14,7 @@ from tests.support.homes import home_path
 
 pytestmark = pytest.mark.e2e
 
-LEARNER_PHONE = "+998901110001"  # the demo learner (cms/demo_users.py)
+LEARNER_PHONE = "+998901110001"  # the demo learner (demo/people.yaml)
 NOBODY_PHONE = "+998909990099"  # no account: the same pages, no SMS
 DAY = 24 * 60 * 60
 

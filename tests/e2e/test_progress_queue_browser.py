@@ -6,14 +6,14 @@ reload: the page says how many steps wait, and the server ends with each event o
 """
 
 import json
-import time
 
 import pytest
 
-from cms.demo_users import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from tests.e2e.test_learner_journey import COURSE_PATH, LOCALE, VERDICTS, new_learner
 from tests.support.homes import home_path
 from tests.support.i18n import uz, uz_n
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -82,16 +82,6 @@ print(json.dumps([[str(row.event_id), row.kind] for row in rows]))
 
 def store(page, name="waiting"):
     return page.evaluate(STORE_JS, name)
-
-
-def eventually(check, timeout=20.0):
-    """Wait until `check()` is true (it may read the page or the database)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"not true after {timeout}s: {check.__doc__ or check}")
 
 
 def server_events(server, username) -> list[list[str]]:

@@ -71,7 +71,7 @@ class RoleHomeBrowserTests:
         on_first_screen(phone, "main h1")
         assert phone.locator("main h1").inner_text() == uz("Today's sessions")
         on_first_screen(phone, "main .lead")  # the day
-        # The demo specialist is on duty (urgent/demo.py): the urgent list starts
+        # The demo specialist is on duty (demo/duty.py): the urgent list starts
         # on the first screen, and today's sessions follow right below it.
         on_first_screen(phone, "#urgent-panel-title")
         panel = phone.locator("section.urgent-panel").bounding_box()

@@ -20,13 +20,11 @@ import contextlib
 import json
 import logging
 import os
-import re
 import secrets
 import shutil
 import socket
 import subprocess
 import time
-import urllib.request
 from datetime import timedelta
 
 import pytest
@@ -40,6 +38,7 @@ from tests.support.homes import demo_sign_in
 from tests.support.i18n import uz
 from tests.support.live import CHROMIUM_ARGS, LiveServer
 from tests.support.parts import require, require_chromium
+from tests.support.precall import precall_offer
 from tests.support.rtc import (
     RtcPeer,
     SyntheticVideoTrack,
@@ -48,6 +47,7 @@ from tests.support.rtc import (
     loopback_host_candidates,
 )
 from tests.support.services import require_postgres, require_redis
+from tests.support.waiting import eventually_async, grows, page_true
 
 pytestmark = pytest.mark.e2e
 logger = logging.getLogger(__name__)
@@ -171,10 +171,11 @@ class EmbeddedCallTests:
             )
             await stranger.start()
             try:
-                for _ in range(50):
-                    if stranger.socket.close_code is not None:
-                        break
-                    await asyncio.sleep(0.1)
+                await eventually_async(
+                    lambda: stranger.socket.close_code is not None,
+                    5,
+                    what="the stranger's socket to be closed",
+                )
                 return stranger.socket.close_code, stranger.received
             finally:
                 await stranger.close()
@@ -308,10 +309,7 @@ class TurnCallTests:
             )
             await peer.start()
             try:
-                for _ in range(100):
-                    if peer.welcome:
-                        break
-                    await asyncio.sleep(0.05)
+                await eventually_async(lambda: peer.welcome, 5, what="a welcome")
                 return peer.welcome
             finally:
                 await peer.close()
@@ -441,30 +439,9 @@ class ScaleOutCallTests:
 
 
 def post_offer(server: LiveServer, booking_id: int, sdp: str) -> dict:
-    """POST the offer as precall.js does: session cookie, CSRF cookie and header."""
+    """POST the offer as precall.js does, signed in as the demo client."""
     session = login_session(server.url, "client")
-    page = server.url + f"/uz/consultations/{booking_id}/check/"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    request = urllib.request.Request(page, headers={"Cookie": f"sessionid={session}"})
-    with opener.open(request, timeout=30) as response:
-        html = response.read().decode()
-        cookies = response.headers.get_all("Set-Cookie") or []
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-    csrf_cookie = next(
-        (c.split(";")[0] for c in cookies if c.startswith("csrftoken=")), ""
-    )
-    request = urllib.request.Request(
-        page + "offer/",
-        data=json.dumps({"type": "offer", "sdp": sdp}).encode(),
-        headers={
-            "Content-Type": "application/json",
-            "Cookie": f"sessionid={session}; {csrf_cookie}",
-            "X-CSRFToken": token,
-            "Referer": page,
-        },
-    )
-    with opener.open(request, timeout=30) as response:
-        return json.loads(response.read())
+    return precall_offer(server.url, booking_id, sdp, session=session)
 
 
 class PrecallInDaphneTests:
@@ -505,10 +482,7 @@ class PrecallInDaphneTests:
                 seconds = time.monotonic() - started
                 channel.send("ping 1")
                 await asyncio.wait_for(echoed.wait(), FRAMES_TIMEOUT)
-                for _ in range(100):
-                    if pongs:
-                        break
-                    await asyncio.sleep(0.05)
+                await eventually_async(lambda: pongs, 5, what="a pong")
                 return seconds, pongs
             finally:
                 await peer.close()
@@ -568,9 +542,11 @@ class PrecallPageInChromiumTests:
             page.click("[data-action=start]")
             # Polled with evaluate: the site's CSP rightly forbids the eval behind
             # Playwright's wait_for_function.
-            wait_js(page, "document.querySelector('[data-preview]').videoWidth > 0", 15)
-            wait_js(page, "document.querySelector('[data-level]').value > 0", 15)
-            wait_js(
+            page_true(
+                page, "document.querySelector('[data-preview]').videoWidth > 0", 15
+            )
+            page_true(page, "document.querySelector('[data-level]').value > 0", 15)
+            page_true(
                 page,
                 "document.querySelector('[data-verdict]').textContent.trim() !== ''",
                 60,
@@ -600,7 +576,9 @@ class PrecallPageInChromiumTests:
         assert str(stored["rtt_ms"]) in details
         assert join_visible
         assert join_href == f"/uz/consultations/{booking_id}/call/"
-        assert 0 <= stored["rtt_ms"] < 300
+        # A round trip was measured (how short it is, is bench/rtc_connect.py's figure
+        # precall_echo_rtt_median_ms).
+        assert isinstance(stored["rtt_ms"], int) and stored["rtt_ms"] > 0, stored
         assert stored["loss"] <= 3
         assert stored["relay"] is False
 
@@ -615,7 +593,7 @@ class PrecallPageInChromiumTests:
             page.goto(embedded.url + f"/uz/consultations/{booking_id}/check/")
             texts = json.loads(page.locator("#precall-texts").text_content())
             page.click("[data-action=start]")
-            wait_js(
+            page_true(
                 page,
                 "document.querySelector('[data-verdict]').textContent.trim() !== ''",
                 60,
@@ -653,25 +631,14 @@ class PrecallPageInChromiumTests:
 # --- A media path that drops in the middle of a call ----------------------------------
 
 
-def wait_js(page, expression: str, timeout_s: float) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if page.evaluate(expression):
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"not true after {timeout_s}s: {expression}")
-
-
 def frames_flow(page, timeout_s: float = 20) -> None:
     """The page keeps decoding the other person's video."""
-    start = page.evaluate("window.komakCall.framesDecoded()")
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if page.evaluate("window.komakCall.framesDecoded()") >= start + 10:
-            return
-        time.sleep(0.5)
-    frames = page.evaluate("window.komakCall.framesDecoded()")
-    raise AssertionError(f"video stalled: {start} -> {frames} frames in {timeout_s}s")
+    grows(
+        lambda: page.evaluate("window.komakCall.framesDecoded()"),
+        timeout_s,
+        by=10,
+        what="decoded video frames (the video stalled)",
+    )
 
 
 class MediaPathOutageTests:
@@ -702,12 +669,12 @@ class MediaPathOutageTests:
             let_in.wait_for()
             let_in.click()
             for page in (client, specialist):
-                wait_js(page, "window.komakCall.connectionState === 'connected'", 40)
+                page_true(page, "window.komakCall.connectionState === 'connected'", 40)
             assert client.evaluate("window.komakCall.relayInUse()") is True
             frames_flow(specialist)
 
             coturn_stop(coturn)
-            wait_js(
+            page_true(
                 client,
                 "['disconnected', 'failed'].includes(window.komakCall.connectionState)",
                 60,
@@ -718,7 +685,7 @@ class MediaPathOutageTests:
                 coturn.workdir, coturn.port, coturn.secret
             ).process
             for page in (client, specialist):
-                wait_js(page, "window.komakCall.connectionState === 'connected'", 90)
+                page_true(page, "window.komakCall.connectionState === 'connected'", 90)
             frames_flow(specialist)
             client.get_by_text(uz("You are in the call.")).wait_for()
         except AssertionError:

@@ -6,7 +6,7 @@ and the client's status page says who has it, also without a reload.
 The scale-out stack (PostgreSQL, Redis as the channel layer, two workers behind
 nginx; tests/support/scaleout.py). Each person's browser talks straight to one
 worker's port, so the news can only have crossed through the channel layer.
-`seed_demo` put the demo specialist on duty (urgent/demo.py).
+`seed_demo` put the demo specialist on duty (demo/duty.py).
 """
 
 import pytest

@@ -293,7 +293,7 @@ NEW_LEARNER_CODE = """
 import secrets
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from cms.demo_users import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 name = "weak" + secrets.token_hex(4)
 user = get_user_model().objects.create_user(username=name, password=DEMO_PASSWORD)
 user.groups.add(Group.objects.get(name="Learner"))

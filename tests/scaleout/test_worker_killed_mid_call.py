@@ -7,8 +7,8 @@ Daphne workers on PostgreSQL and Redis behind nginx), one for this module only: 
 test kills a worker, and only the next test of this module starts it again.
 
 Both people are aiortc peers (tests/support/rtc.py) that reconnect the way
-static/js/call.js does: when the signaling socket drops they open a new one through
-nginx after 1, 2, 4, 8 s, then every 10 s, and send `join` again; the other side
+static/js/call-signaling.js does: when the signaling socket drops they open a new one
+through nginx after 1, 2, 4, 8 s, then every 10 s, and send `join` again; the other side
 answers `present`; admission is read from the booking row, so the new worker lets the
 call go on. The media path runs between the two peers, not through the worker, so it
 stays up and neither side needs an ICE restart (call.js: "a peer whose socket alone
@@ -36,13 +36,14 @@ import time
 
 import pytest
 
-from tests.e2e.test_call_browser import FAKE_MEDIA, signed_in_page, wait_for
+from tests.e2e.test_call_browser import FAKE_MEDIA, signed_in_page
 from tests.support.bookings import joinable_booking_ids
 from tests.support.i18n import uz
 from tests.support.live import CHROMIUM_ARGS
 from tests.support.parts import require_chromium
 from tests.support.rtc import RtcPeer, login_session, loopback_host_candidates
 from tests.support.scaleout import ScaleOutStack
+from tests.support.waiting import page_true
 
 pytestmark = pytest.mark.e2e
 
@@ -143,7 +144,7 @@ class ReconnectingPeer(RtcPeer):
     async def _reconnect(self) -> None:
         attempt = 0
         while not self.closing:
-            # static/js/call.js: 1, 2, 4, 8 s, then every 10 s.
+            # static/js/call-signaling.js: 1, 2, 4, 8 s, then every 10 s.
             await asyncio.sleep(min(2**attempt, 10))
             attempt += 1
             try:
@@ -412,14 +413,14 @@ class WorkerKilledMidCallBrowserTests:
                         pages[username] = page
                     client, specialist = pages["client"], pages["specialist"]
                     client.goto(stack.url + call_path)
-                    wait_for(client, "window.komakCall.socketOpens === 1")
+                    page_true(client, "window.komakCall.socketOpens === 1")
                     specialist.goto(stack.url + call_path)
                     let_in = specialist.get_by_role("button", name=uz("Let in"))
                     let_in.wait_for()
                     let_in.click()
                     for page in (client, specialist):
-                        wait_for(page, "komakCall.connectionState === 'connected'", 40)
-                        wait_for(
+                        page_true(page, "komakCall.connectionState === 'connected'", 40)
+                        page_true(
                             page,
                             "document.getElementById('remote-video').videoWidth > 0",
                         )

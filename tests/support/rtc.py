@@ -31,8 +31,8 @@ from aiortc.rtcconfiguration import RTCIceTransportPolicy
 from aiortc.sdp import candidate_from_sdp
 from av import VideoFrame
 
-from cms.demo_users import DEMO_PASSWORD
 from consultations.precall import rtc_ice_servers
+from demo.people import DEMO_PASSWORD
 
 TONE_HZ = 440
 TONE_AMPLITUDE = 8000  # of 32767: clearly audible, far from clipping
