@@ -11,13 +11,20 @@ pressing play to half a second played.
 2. Play to 0.5 s. A real server (`tests.support.live.LiveServer`) with the demo
    content, its demo video transcoded by a django-q2 cluster. The demo learner opens
    the video lesson under DevTools' Slow 3G (2 s latency, 400 kbit/s), the page
-   settles (the player fetches playlists and the init segment early), then the Play
-   button is pressed; the time runs until `currentTime` reaches 0.5 s. Three runs
-   each in a fresh browser context, with native HLS and with hls.js; medians.
+   settles (the player fetches the playlists, the init segment and the captions
+   early), then the Play button is pressed; the time runs until `currentTime` reaches
+   0.5 s. Three runs each in a fresh browser context, through hls.js (the player's
+   choice wherever Media Source Extensions exist) and natively (Media Source taken
+   away, as on an older iPhone); medians. Against it, in the same context: one
+   request for the first media segment alone (the floor). From the server's access
+   log: what was fetched between Play and 0.5 s played (goal: the first segment
+   only) and the bytes of any file fetched twice (goal: none). Goal: within 3 s.
 
-Run it with `make bench`, or alone with `python -m bench.video`.
+Run it with `make bench`, or alone with `python -m bench.video` (`... video play`
+for the second part only).
 """
 
+import re
 import shutil
 import signal
 import sqlite3
@@ -26,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -37,7 +45,11 @@ from videos.transcode import AUDIO_RUNG, VIDEO_RUNGS, ladder_build
 CLIP_SECONDS = 120
 LESSON = "/uz/kurslar/oila-bilan-videoqongiroq/tayyorgarlik/"
 LEARNER_PASSWORD = "komak-demo-2026"  # noqa: S105 - the seeded demo account
-GOAL_PLAY_MS = 6000
+# Issue 14: Play within 3 s on Slow 3G (it was 6 s, issue 5).
+GOAL_PLAY_MS = 3000
+# The player's choice (`data-ready`) each run expects: hls.js where the browser has
+# Media Source Extensions, its own HLS where it has not (made so by NO_MEDIA_SOURCE).
+ENGINES = {"hlsjs": "hls.js", "native": "native"}
 RUNS = 3
 SLOW_3G = {
     "offline": False,
@@ -45,12 +57,13 @@ SLOW_3G = {
     "downloadThroughput": 400 * 1000 / 8,
     "uploadThroughput": 400 * 1000 / 8,
 }
-NO_NATIVE_HLS = """
-const canPlayType = HTMLMediaElement.prototype.canPlayType;
-HTMLMediaElement.prototype.canPlayType = function (type) {
-  return /mpegurl/i.test(type) ? "" : canPlayType.call(this, type);
-};
+# A browser without Media Source Extensions (an older iPhone): its own HLS plays.
+NO_MEDIA_SOURCE = """
+delete window.MediaSource;
+delete window.ManagedMediaSource;
 """
+# Daphne's access log: the path, the status and the bytes of each answer.
+ACCESS_LINE = re.compile(r'"(?:GET|HEAD) (\S+)" (\d{3}) (\S+)')
 BROWSER_ARGS = [
     *CHROMIUM_ARGS,
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
@@ -59,6 +72,10 @@ BROWSER_ARGS = [
 
 def bench(name: str, value: float, unit: str) -> None:
     print(f"BENCH {name} {value:.2f} {unit}", flush=True)
+
+
+def goal(text: str, met: bool) -> None:
+    print(f"# goal: {text}: {'goal met' if met else 'goal NOT met'}", flush=True)
 
 
 def ffmpeg_ladder(source: Path, out: Path) -> list[str]:
@@ -222,22 +239,54 @@ def demo_video_transcoded(server: LiveServer) -> None:
         raise RuntimeError(f"the demo video was not transcoded: {row}")
 
 
-def play_time_ms(browser, server: LiveServer, storage: dict, *, native: bool) -> float:
+@dataclass
+class PlayRun:
+    play_ms: float
+    # Paths the server answered between pressing Play and 0.5 s played.
+    after_play: list[str]
+    # Bytes the server sent more than once for the same path, page open to 0.5 s.
+    refetched_bytes: int
+    # One request for the first media segment, alone, on the same link.
+    floor_ms: float
+
+
+def answered(log_path: Path, offset: int) -> list[tuple[str, int]]:
+    """(path, bytes) of each answer in the server's access log after `offset`."""
+    with open(log_path, "rb") as log:
+        log.seek(offset)
+        text = log.read().decode("utf-8", "replace")
+    return [
+        (match.group(1), int(match.group(3)) if match.group(3).isdigit() else 0)
+        for match in ACCESS_LINE.finditer(text)
+        if match.group(2) in {"200", "206"}
+    ]
+
+
+def play_run(browser, server: LiveServer, storage: dict, *, engine: str) -> PlayRun:
+    """Open the video lesson on Slow 3G (fresh context, so a cold HTTP cache), let
+    the page settle, press Play and time it to 0.5 s played. What reached the server
+    is read from its access log: a file taken from the browser's cache is not
+    counted."""
     context = browser.new_context(locale="uz-UZ", storage_state=storage)
-    if not native:
-        context.add_init_script(NO_NATIVE_HLS)
+    if engine == "native":
+        context.add_init_script(NO_MEDIA_SOURCE)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.setCacheDisabled", {"cacheDisabled": False})
     cdp.send("Network.emulateNetworkConditions", SLOW_3G)
+    start = server.log_path.stat().st_size
     page.goto(server.url + LESSON, timeout=120_000)
     page.wait_for_selector("[data-video-player][data-ready]", timeout=120_000)
     page.wait_for_load_state("networkidle", timeout=120_000)
-    engine = page.locator("[data-video-player]").get_attribute("data-ready")
+    ready = page.locator("[data-video-player]").get_attribute("data-ready")
+    if ready != ENGINES[engine]:
+        raise RuntimeError(f"{engine}: the player chose {ready}")
     button = page.locator("[data-video-player] [data-play]")
+    at_play = server.log_path.stat().st_size
     started = time.monotonic()
     button.click()
+    position = 0.0
     while time.monotonic() - started < 120:
         position = page.evaluate(
             "document.querySelector('[data-video-player] video').currentTime"
@@ -246,10 +295,30 @@ def play_time_ms(browser, server: LiveServer, storage: dict, *, native: bool) ->
             break
         time.sleep(0.02)
     elapsed = (time.monotonic() - started) * 1000
-    context.close()
     if position < 0.5:
+        context.close()
         raise RuntimeError(f"{engine}: the video did not play on Slow 3G")
-    return elapsed
+    after_play = [path for path, _ in answered(server.log_path, at_play)]
+    seen: set[str] = set()
+    refetched = 0
+    for path, size in answered(server.log_path, start):
+        if path in seen:
+            refetched += size
+        seen.add(path)
+    first_segment = next(
+        (path for path in after_play if path.endswith(".m4s")), after_play[0]
+    )
+    floor_ms = page.evaluate(
+        """async (url) => {
+            const started = performance.now();
+            const response = await fetch(url, { cache: "no-store" });
+            await response.arrayBuffer();
+            return performance.now() - started;
+        }""",
+        server.url + first_segment,
+    )
+    context.close()
+    return PlayRun(elapsed, after_play, refetched, floor_ms)
 
 
 def lesson_weight(browser, server: LiveServer, storage: dict) -> None:
@@ -311,24 +380,37 @@ def play_on_slow_3g() -> None:
             storage = context.storage_state()
             context.close()
             lesson_weight(browser, server, storage)
-            for native, name in ((True, "native"), (False, "hlsjs")):
+            for engine in ENGINES:
                 runs = [
-                    play_time_ms(browser, server, storage, native=native)
+                    play_run(browser, server, storage, engine=engine)
                     for _ in range(RUNS)
                 ]
                 print(
-                    f"# play to 0.5 s on Slow 3G, {name}: "
-                    + " / ".join(f"{run:.0f}" for run in runs)
+                    f"# play to 0.5 s on Slow 3G, {engine}: "
+                    + " / ".join(f"{run.play_ms:.0f}" for run in runs)
+                    + " ms; one request for the first segment: "
+                    + " / ".join(f"{run.floor_ms:.0f}" for run in runs)
                     + " ms",
                     flush=True,
                 )
-                median = statistics.median(runs)
-                bench(f"video_play_slow3g_{name}_ms", median, "ms")
-                verdict = "goal met" if median <= GOAL_PLAY_MS else "goal NOT met"
-                print(
-                    f"# goal: play to 0.5 s within {GOAL_PLAY_MS} ms on Slow 3G "
-                    f"({name}): {verdict}",
-                    flush=True,
+                for path in runs[-1].after_play:
+                    print(f"#   {engine}, after Play: {path}", flush=True)
+                median = statistics.median(run.play_ms for run in runs)
+                floor = statistics.median(run.floor_ms for run in runs)
+                requests = max(len(run.after_play) for run in runs)
+                refetched = max(run.refetched_bytes for run in runs)
+                bench(f"video_play_slow3g_{engine}_ms", median, "ms")
+                bench(f"video_play_first_segment_{engine}_floor_ms", floor, "ms")
+                bench(f"video_play_{engine}_vs_floor_ratio", median / floor, "ratio")
+                bench(f"video_play_{engine}_requests_after_play", requests, "requests")
+                bench(f"video_play_{engine}_refetched_bytes", refetched, "bytes")
+                goal(
+                    f"play to 0.5 s within {GOAL_PLAY_MS} ms on Slow 3G ({engine})",
+                    median <= GOAL_PLAY_MS,
+                )
+                goal(
+                    f"no byte fetched twice ({engine})",
+                    refetched == 0,
                 )
             browser.close()
     finally:
@@ -336,8 +418,12 @@ def play_on_slow_3g() -> None:
 
 
 def main() -> None:
-    transcoding_speed()
-    play_on_slow_3g()
+    # `python -m bench.video play` (or `transcode`) runs one part only.
+    parts = set(sys.argv[1:]) or {"transcode", "play"}
+    if "transcode" in parts:
+        transcoding_speed()
+    if "play" in parts:
+        play_on_slow_3g()
 
 
 if __name__ == "__main__":

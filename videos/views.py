@@ -8,9 +8,9 @@ ranges for the download and for players that ask).
 
 A ladder folder's name is unique per build, so its segments, init segments, poster
 and download never change and are cached for a year. Playlists, the way into a
-video, are cached for a minute, so that a lesson made private soon stops playing
-from caches. Files anyone may see are `public` for shared caches; the rest
-`private`.
+video, are fresh for a minute, so that a lesson made private soon stops playing
+from caches (with one stale answer allowed while the browser checks again). Files
+anyone may see are `public` for shared caches; the rest `private`.
 """
 
 from django.http import Http404
@@ -37,9 +37,17 @@ PLAYLIST_SECONDS = 60
 CAPTION_SECONDS = 300
 
 
+# After its short freshness, a browser may still answer once from its copy of a
+# playlist or caption file while it asks the server again in the background
+# (stale-while-revalidate, RFC 5861): pressing Play after ten minutes of reading the
+# lesson then still costs one round trip (player.js), and the next look sees a change.
+STALE_SECONDS = 24 * 3600
+
+
 def _cache_control(access: VideoAccess, seconds: int) -> str:
-    immutable = ", immutable" if seconds == YEAR else ""
-    return f"{access.value}, max-age={seconds}{immutable}"
+    if seconds == YEAR:
+        return f"{access.value}, max-age={seconds}, immutable"
+    return f"{access.value}, max-age={seconds}, stale-while-revalidate={STALE_SECONDS}"
 
 
 @require_safe

@@ -1,13 +1,18 @@
 // Lesson video player for slow, expensive mobile data.
 //
-// Native HLS where the browser has it, otherwise hls.js (vendored, loaded only then).
+// hls.js (vendored) wherever the browser has Media Source Extensions, native HLS only
+// where it has not (older iPhones). Chromium's own HLS player fetches the init and
+// first segments twice and plays 0.5 s after about 5.5 s on Slow 3G where hls.js
+// takes about 2.5 s (bench/video.py, docs/video.md). hls.js is loaded once the page
+// has loaded, so it never holds up the lesson's text.
 // It starts on the lowest picture quality unless the learner chose better, says how
 // much a play costs before it starts, offers "Data saver" (sound only, with the
 // transcript), remembers these choices, and saves the position through the progress
-// endpoint so the learner resumes where they stopped. Playlists and the init segment
-// are fetched when the page opens (they are small and cached for a year), so pressing
-// play costs one round trip for the first segment. Without JavaScript the <video>
-// element still plays (native HLS, or the small MP4) with the browser's own controls.
+// endpoint so the learner resumes where they stopped. Once the page has settled, the
+// playlists, the init segment and the captions are fetched into the HTTP cache (a few
+// KB), so pressing Play costs one round trip: the first media segment. Without
+// JavaScript the <video> element still plays (native HLS, or the small MP4) with the
+// browser's own controls.
 // Where this script takes over, the native controls go and ours are the only ones:
 // one Play button, "10 seconds back" and a position slider in place of the native
 // seek bar, quality and speed choices sized for a 320 px phone.
@@ -103,6 +108,11 @@ function warm(url) {
   fetch(url, { credentials: "same-origin" }).catch(() => {});
 }
 
+function pageLoaded() {
+  if (document.readyState === "complete") return Promise.resolve();
+  return new Promise((resolve) => addEventListener("load", resolve, { once: true }));
+}
+
 function initUrl(playlistUrl) {
   return new URL("init.mp4", new URL(playlistUrl, location.href)).href;
 }
@@ -130,12 +140,10 @@ async function setup(root) {
   const duration = Number(root.dataset.duration) || 0;
   const positionKey = `${POSITION_KEY}${root.dataset.videoId}`;
 
-  // A video saved on the phone (docs/offline.md) plays through hls.js: Chromium's own
-  // HLS player does not take segments from a service worker's cache.
-  const saved = await savedVideo(root.dataset.master);
-  const nativeHls = !saved && Boolean(video.canPlayType("application/vnd.apple.mpegurl"));
+  // Until then the <video> element's own controls play the lowest rung natively.
+  await pageLoaded();
   let Hls = null;
-  if (!nativeHls && "MediaSource" in window) {
+  if ("MediaSource" in window || "ManagedMediaSource" in window) {
     try {
       Hls = (await import(root.dataset.hlsSrc)).default;
       if (!Hls.isSupported()) Hls = null;
@@ -143,7 +151,12 @@ async function setup(root) {
       Hls = null;
     }
   }
+  // A video saved on the phone (docs/offline.md) never plays natively: Chromium's own
+  // HLS player does not take segments from a service worker's cache.
+  const nativeHls = !Hls && !(await savedVideo(root.dataset.master)) && Boolean(video.canPlayType("application/vnd.apple.mpegurl"));
   if (!nativeHls && !Hls) return; // the <video> element plays the MP4 by itself
+  // Started with the browser's own controls before the page had loaded: left alone.
+  if (!video.paused || video.currentTime > 0) return;
 
   const savedQuality = stored(QUALITY_KEY);
   const preferred = radios.find((radio) => radio.value === savedQuality);
@@ -180,8 +193,8 @@ async function setup(root) {
     return duration && at > duration - 5 ? 0 : at;
   }
 
-  // Captions in the learner's language are switched on when playing starts, so that
-  // opening the lesson does not fetch them (the transcript is on the page already).
+  // Captions in the learner's language are switched on when playing starts (warmUp
+  // has put them in the HTTP cache by then, so they cost no round trip).
   function showCaptions() {
     const track = video.querySelector("track[data-default]");
     for (const textTrack of video.textTracks) {
@@ -295,11 +308,15 @@ async function setup(root) {
     if (wasPlaying) video.play().catch(() => {});
   }
 
+  // Everything Play needs but the first segment, into the HTTP cache (playlists and
+  // captions are kept there with stale-while-revalidate: videos/views.py).
   function warmUp() {
     const playlist = choice().dataset.playlist;
     if (Hls && choice() !== saver) warm(root.dataset.master);
     warm(playlist);
     warm(initUrl(playlist));
+    const track = video.querySelector("track[data-default]");
+    if (track) warm(track.src);
   }
 
   function playOrPause() {

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from cms.demo_users import DEMO_PASSWORD
+from demo.people import DEMO_PASSWORD
 from tests.support.homes import home_path
 from tests.support.i18n import uz
 from tests.support.videos import demo_video_transcoded
@@ -29,13 +29,20 @@ SLOW_3G = {
     "downloadThroughput": 400 * 1000 / 8,
     "uploadThroughput": 400 * 1000 / 8,
 }
-# A browser without native HLS (desktop Firefox, older Chrome): hls.js takes over.
+# A browser without native HLS (desktop Firefox, older Chrome): hls.js plays.
 NO_NATIVE_HLS = """
 const canPlayType = HTMLMediaElement.prototype.canPlayType;
 HTMLMediaElement.prototype.canPlayType = function (type) {
   return /mpegurl/i.test(type) ? "" : canPlayType.call(this, type);
 };
 """
+# A browser without Media Source Extensions (an older iPhone): its own HLS plays.
+NO_MEDIA_SOURCE = """
+delete window.MediaSource;
+delete window.ManagedMediaSource;
+"""
+# Daphne's access log: one line per answer the server sent.
+ACCESS_LINE = re.compile(r'"(?:GET|HEAD) (\S+)" (\d{3}) ')
 
 
 @pytest.fixture(scope="module")
@@ -57,10 +64,12 @@ def sign_in(page, base_url):
 class Session:
     """A signed-in learner's tab that records the media requests it makes."""
 
-    def __init__(self, browser, base_url, *, native_hls=True):
+    def __init__(self, browser, base_url, *, native_hls=True, media_source=True):
         self.context = browser.new_context(locale=LOCALE)
         if not native_hls:
             self.context.add_init_script(NO_NATIVE_HLS)
+        if not media_source:
+            self.context.add_init_script(NO_MEDIA_SOURCE)
         self.page = self.context.new_page()
         self.base_url = base_url
         self.requests: list[str] = []
@@ -111,7 +120,7 @@ class VideoPlayerTests:
         try:
             session.slow_3g()
             player = session.open_lesson()
-            assert player.get_attribute("data-ready") == "native"
+            assert player.get_attribute("data-ready") == "hls.js"
             # The cost of playing is shown before playing: "About 262 KB, low quality".
             size = player.locator("[data-size]").inner_text()
             lowest = player.locator("input[type=radio]").first
@@ -174,6 +183,22 @@ class VideoPlayerTests:
         finally:
             session.close()
 
+    def test_native_hls_plays_where_there_is_no_media_source(
+        self, video_server, chromium_browser
+    ):
+        session = Session(chromium_browser, video_server.url, media_source=False)
+        try:
+            session.slow_3g()
+            player = session.open_lesson()
+            assert player.get_attribute("data-ready") == "native"
+            assert not any("/vendor/hls.js/" in url for url in session.requests)
+            session.play_until(1.0)
+            segments = session.segments()
+            assert segments
+            assert all("/234p/" in url for url in segments), segments
+        finally:
+            session.close()
+
     def test_the_position_is_saved_and_the_learner_resumes(
         self, video_server, chromium_browser
     ):
@@ -213,6 +238,80 @@ class VideoPlayerTests:
             after = session.play_until(resume - 0.5)
             assert after >= resume - 0.5
             assert reached >= 4.0
+        finally:
+            session.close()
+
+
+def answered_since(log_path, offset: int) -> list[str]:
+    """The paths the server answered (200 or 206) after `offset` bytes of its log."""
+    with open(log_path, "rb") as log:
+        log.seek(offset)
+        text = log.read().decode("utf-8", "replace")
+    return [
+        match.group(1)
+        for match in ACCESS_LINE.finditer(text)
+        if match.group(2) in {"200", "206"}
+    ]
+
+
+def segment_at(page, playlist_url: str, seconds: float) -> str:
+    """The name of the media segment of this playlist that holds `seconds`."""
+    text = page.evaluate("(url) => fetch(url).then((r) => r.text())", playlist_url)
+    start = 0.0
+    duration = None
+    for line in text.splitlines():
+        if line.startswith("#EXTINF:"):
+            duration = float(line.removeprefix("#EXTINF:").split(",")[0])
+        elif line and not line.startswith("#") and duration is not None:
+            if start <= seconds < start + duration:
+                return line
+            start += duration
+    raise AssertionError(f"no segment holds {seconds} s in {playlist_url}")
+
+
+class PlayInOneRoundTripTests:
+    """Issue 14: once the lesson page has settled, pressing Play fetches the first
+    media segment and nothing else (the playlists, the init segment and the captions
+    are in the HTTP cache by then), and no file comes over the network twice. What
+    reached the server is read from its own access log, so a file the browser took
+    from its cache is not counted, whatever the browser's tools say."""
+
+    def test_play_fetches_only_segments_and_nothing_twice(
+        self, video_server, chromium_browser
+    ):
+        log_path = video_server.log_path
+        session = Session(chromium_browser, video_server.url)
+        try:
+            start = log_path.stat().st_size
+            player = session.open_lesson()
+            assert player.get_attribute("data-ready") == "hls.js"
+            session.page.wait_for_load_state("networkidle")
+            settled = answered_since(log_path, start)
+            playlist = next(
+                path for path in settled if path.endswith("/234p/index.m3u8")
+            )
+            rung = playlist.removesuffix("index.m3u8")
+            # Settled: the master and chosen playlists, the init segment and the
+            # captions are in; no media segment yet.
+            assert any(path.endswith("/master.m3u8") for path in settled), settled
+            assert rung + "init.mp4" in settled, settled
+            assert any("/captions/" in path for path in settled), settled
+            assert not [path for path in settled if path.endswith(".m4s")], settled
+            at_play = log_path.stat().st_size
+            session.play_until(0.5)
+            after_play = answered_since(log_path, at_play)
+            assert after_play, "nothing reached the server after Play"
+            # The first segment asked for is the one where the learner resumes.
+            resume = float(player.get_attribute("data-resume"))
+            assert after_play[0] == rung + segment_at(
+                session.page, video_server.url + playlist, resume
+            ), (resume, after_play)
+            assert all(
+                path.startswith(rung) and path.endswith(".m4s") for path in after_play
+            ), after_play
+            everything = answered_since(log_path, start)
+            twice = sorted({path for path in everything if everything.count(path) > 1})
+            assert twice == [], twice
         finally:
             session.close()
 

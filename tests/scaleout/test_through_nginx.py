@@ -249,7 +249,9 @@ class VideoFileTests:
         playlist = fetch(stack, ladder + "234p.m3u8", **{"Accept-Encoding": "gzip"})
         assert playlist.status == 200
         assert playlist.getheader("Content-Type") == "application/vnd.apple.mpegurl"
-        assert playlist.getheader("Cache-Control") == "public, max-age=60"
+        assert playlist.getheader("Cache-Control") == (
+            "public, max-age=60, stale-while-revalidate=86400"
+        )
         assert playlist.getheader("Content-Encoding") == "gzip"
         assert gzip.decompress(playlist.body).startswith(b"#EXTM3U")
         segment = fetch(stack, ladder + "seg000.m4s")

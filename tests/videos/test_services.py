@@ -217,7 +217,10 @@ class LadderFileTests:
         assert response["Content-Type"] == "application/vnd.apple.mpegurl"
         # The way into the video: a minute, so that a lesson made private soon stops
         # playing from caches (issue 12); the files it names never change.
-        assert response["Cache-Control"] == "public, max-age=60"
+        assert (
+            response["Cache-Control"]
+            == "public, max-age=60, stale-while-revalidate=86400"
+        )
         assert response.content.startswith(b"#EXTM3U")
 
     def test_segments_are_cached_for_a_year(self, ready_video, client):
