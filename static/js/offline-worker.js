@@ -3,9 +3,10 @@
 //
 // - Install: keeps the offline page and the "Saved lessons" page in each of the five
 //   languages, with their styles and scripts, as a visitor sees them.
-// - Pages: from the network; without it, the saved copy of that very address, else
-//   the offline page in the language of the address.
-// - Other files: the network first, the saved copy without it; files that never
+// - Pages: from the network; without it (or with no answer in NETWORK_WAIT_MS), the
+//   saved copy of that very address, else the offline page in the address's language.
+// - Other files: the network first, the saved copy without it (or after
+//   NETWORK_WAIT_MS with no answer); files that never
 //   change at their address (hashed static files, video segments) from the saved
 //   copy first, so a saved video costs no data to watch again.
 // - Background Sync (SYNC_TAG): sends the progress events waiting in IndexedDB.
@@ -84,13 +85,35 @@ async function fromCache(request) {
   return ranged(request, await caches.match(request, { ignoreVary: true }));
 }
 
+// On a weak link a request can hang for a minute without failing. Where the phone
+// has a saved copy, it is shown once the network has not answered in this long (a
+// page takes about 2.5 s on Slow 3G); without one, the network is waited for.
+const NETWORK_WAIT_MS = 6000;
+
+function answerOrCopy(request, saved) {
+  const network = fetch(request);
+  if (!saved) return network;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(saved), NETWORK_WAIT_MS);
+    network.then(
+      (response) => {
+        clearTimeout(timer);
+        resolve(response);
+      },
+      () => {
+        clearTimeout(timer);
+        resolve(saved);
+      },
+    );
+  });
+}
+
 async function page(request) {
+  const url = new URL(request.url);
+  const saved = await caches.match(url.origin + url.pathname, { ignoreVary: true });
   try {
-    return await fetch(request);
+    return await answerOrCopy(request, saved);
   } catch (error) {
-    const url = new URL(request.url);
-    const saved = await caches.match(url.origin + url.pathname, { ignoreVary: true });
-    if (saved) return saved;
     const offline = await caches.match(`${url.origin}/${languageOf(url.pathname)}/offline/`, {
       cacheName: OFFLINE_CACHE,
     });
@@ -100,13 +123,7 @@ async function page(request) {
 }
 
 async function networkFirst(request) {
-  try {
-    return await fetch(request);
-  } catch (error) {
-    const saved = await fromCache(request);
-    if (saved) return saved;
-    throw error;
-  }
+  return answerOrCopy(request, await fromCache(request));
 }
 
 async function cacheFirst(request) {
