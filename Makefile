@@ -3,6 +3,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Test processes (pytest-xdist, one test file at a time each); TEST_WORKERS=0 runs in one.
+TEST_WORKERS ?= 2
 export PORT
 
 .PHONY: run test lint bench audit install install-dev messages setup clean scale-up scale-down load backup restore screens
@@ -50,8 +52,14 @@ scale-up: install messages
 scale-down:
 	$(BIN)/python -m deploy.scaleout down
 
+# Two passes: most tests in TEST_WORKERS processes, then the `solo` ones alone
+# (tests/conftest.py says which and why); both always run, and either failing fails.
 test: install-dev messages
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not solo"; \
+	parallel=$$?; \
+	$(BIN)/python -m pytest -m solo; \
+	alone=$$?; \
+	test $$parallel -eq 0 && test $$alone -eq 0
 
 lint: install-dev
 	$(BIN)/ruff check .

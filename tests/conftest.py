@@ -1,9 +1,49 @@
 """Shared fixtures: demo users, the page tree, and a real server for browser tests."""
 
+import os
+
 import pytest
 from django.core.cache import cache
 
 from tests.support.parts import require_chromium
+
+# `make test` runs the suite in pytest-xdist workers (gw0, gw1, ...), one test file
+# at a time each. What a test shares outside its process gets a worker's own copy:
+# Redis databases (12-14 for gw0, 9-11 for gw1, ...), the PostgreSQL role of the
+# scale-out stack. Set before `tests.support.services` and `.scaleout` read them
+# (nothing imported above does).
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+if _WORKER:
+    for _name, _db in (
+        ("KOMAK_TEST_SCALEOUT_REDIS_URL", 12),
+        ("KOMAK_TEST_SCALE_OUT_REDIS_URL", 13),
+        ("KOMAK_TEST_REDIS_URL", 14),
+    ):
+        os.environ.setdefault(_name, f"redis://127.0.0.1:6379/{_db - 3 * _WORKER}")
+    os.environ.setdefault("KOMAK_TEST_ROLE_SUFFIX", f"_{_WORKER}")
+
+
+# Modules that `make test` runs alone, after the rest has run in parallel: they shape
+# a link and time what goes through it, or kill a worker and time the failover, and a
+# neighbour's load on the machine's two cores would change what they see.
+SOLO = (
+    "tests/scaleout/test_weak_network.py",
+    "tests/scaleout/test_worker_killed_mid_call.py",
+    "tests/resilience/",
+    "tests/security/test_signaling_fuzz.py",
+    "tests/e2e/test_rtc_peers.py",
+    "tests/e2e/test_call_browser.py",
+)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """Marks the SOLO modules' tests `solo` (before `-m` selects by marks)."""
+    root = config.rootpath
+    for item in items:
+        where = item.path.relative_to(root).as_posix()
+        if where.startswith(SOLO):
+            item.add_marker(pytest.mark.solo)
 
 
 @pytest.fixture(scope="session")

@@ -24,3 +24,7 @@ AUDIT_CHECKPOINT_DIR = Path(
 )
 # Pages are rendered afresh in tests; tests/cms/test_page_cache.py turns the cache on.
 PAGE_CACHE_SECONDS = 0
+# Under pytest-xdist (`make test`), each worker writes media of its own: two workers
+# each number their first video 1.
+if os.environ.get("PYTEST_XDIST_WORKER") and "MEDIA_ROOT" not in os.environ:
+    MEDIA_ROOT = MEDIA_ROOT / f"test-{os.environ['PYTEST_XDIST_WORKER']}"  # noqa: F405

@@ -34,6 +34,7 @@ from django_q.models import Schedule
 from tests.factories import user_create
 from tests.support.i18n import uz_n
 from tests.support.live import REPO
+from tests.support.scaleout import SCALE_OUT_REDIS_URL
 from tests.support.services import require_redis
 from tests.support.videos import process_writing_under
 from videos import services
@@ -393,7 +394,7 @@ class KilledClusterTests:
     ):
         require_redis()
         database, media, env, video_id = setup_run(
-            migrated, tmp_path, clip, timeout=12, redis_url="redis://127.0.0.1:6379/12"
+            migrated, tmp_path, clip, timeout=12, redis_url=SCALE_OUT_REDIS_URL
         )
         first = Cluster(env, tmp_path / "qcluster.log")
         try:

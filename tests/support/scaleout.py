@@ -40,7 +40,7 @@ SCALE_OUT_REDIS_URL = os.environ.get(
 )
 # The role the workers connect as (audit.database_roles): made by the first stack,
 # given row rights in each scratch database by `postgres_app_role`.
-APP_ROLE = "komak_test_app"
+APP_ROLE = "komak_test_app" + os.environ.get("KOMAK_TEST_ROLE_SUFFIX", "")
 UPSTREAM = re.compile(r"upstream=([\d.]+:\d+)")
 
 
