@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
@@ -396,7 +396,9 @@ class CertificatesReportView(TrainingReportView):
     index_results_url_name = "learning_reports:certificates_results"
     filterset_class = CertificateFilterSet
     columns = [
-        TitleColumn("code", label=gettext_lazy("Code"), get_url=_revoke_url),
+        TitleColumn(
+            "code", label=pgettext_lazy("certificate", "Code"), get_url=_revoke_url
+        ),
         Column("holder_name", label=gettext_lazy("Name")),
         Column("program_title", label=gettext_lazy("Training program")),
         Column("cpd_hours", label=gettext_lazy("CPD hours")),

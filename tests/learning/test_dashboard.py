@@ -205,6 +205,45 @@ class CoordinatorPanelTests:
         assert listed(html, "cohorts") == ["Samarqand bahori", "Xorazm kuzi"]
         assert count_of(html, "cohorts") == 2
 
+    def test_the_first_ten_cohorts_soonest_first_and_passed_last(self, training):
+        """Ordered and cut by the database: upcoming deadlines soonest first, then
+        passed ones, the most recent first; the count says how many there are."""
+        today = timezone.localdate()
+        course, _ = course_create(title="Yana bir kurs", lessons=1)
+        for days in (-3, -1, 2, 4, 6, 8, 11, 13, 15, 17):
+            program = program_create(
+                courses=[course], deadline=today + timedelta(days=days)
+            )
+            cohort_create(program=program, name=f"Guruh {days:+d}")
+        html = panel(dashboard(coordinator_create()), "cohorts")
+        assert listed(html, "cohorts") == [
+            "Guruh +2",
+            "Guruh +4",
+            "Guruh +6",
+            "Guruh +8",
+            "Samarqand bahori",  # 9 days
+            "Guruh +11",
+            "Guruh +13",
+            "Guruh +15",
+            "Guruh +17",
+            "Xorazm kuzi",  # 30 days
+        ]
+        assert count_of(html, "cohorts") == 12
+
+    def test_passed_deadlines_the_most_recent_first(self, training):
+        today = timezone.localdate()
+        course, _ = course_create(title="Yana bir kurs", lessons=1)
+        for days in (-20, -1, -7):
+            program = program_create(
+                courses=[course],
+                deadline=today + timedelta(days=days),
+                opens=today - timedelta(days=40),
+                closes=today - timedelta(days=30),
+            )
+            cohort_create(program=program, name=f"Guruh {days:+d}")
+        html = panel(dashboard(coordinator_create()), "cohorts")
+        assert listed(html, "cohorts")[-3:] == ["Guruh -1", "Guruh -7", "Guruh -20"]
+
     def test_links_to_analytics_and_the_audit_trail(self, training):
         html = panel(dashboard(coordinator_create()), "reports")
         assert reverse("analytics:dashboard") in html
