@@ -267,7 +267,12 @@ def play_run(browser, server: LiveServer, storage: dict, *, engine: str) -> Play
     the page settle, press Play and time it to 0.5 s played. What reached the server
     is read from its access log: a file taken from the browser's cache is not
     counted."""
-    context = browser.new_context(locale="uz-UZ", storage_state=storage)
+    # DevTools' throttling applies to the page, not to a service worker's own
+    # requests: with the site's worker in charge (lesson pages register it) the
+    # playlists and segments would come over an unthrottled link.
+    context = browser.new_context(
+        locale="uz-UZ", storage_state=storage, service_workers="block"
+    )
     if engine == "native":
         context.add_init_script(NO_MEDIA_SOURCE)
     page = context.new_page()
@@ -325,7 +330,9 @@ def lesson_weight(browser, server: LiveServer, storage: dict) -> None:
     """Bytes and requests of the video lesson with its player, signed in, cold
     cache, on Slow 3G, until the network is quiet (the player's early fetches
     included); and the time to its `load` event."""
-    context = browser.new_context(locale="uz-UZ", storage_state=storage)
+    context = browser.new_context(
+        locale="uz-UZ", storage_state=storage, service_workers="block"
+    )
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     received: dict[str, float] = {}

@@ -25,7 +25,11 @@ if _WORKER:
 
 # Modules that `make test` runs alone, after the rest has run in parallel: they shape
 # a link and time what goes through it, or kill a worker and time the failover, and a
-# neighbour's load on the machine's two cores would change what they see.
+# neighbour's load on the machine's two cores would change what they see. Transactional
+# tests (`django_db(transaction=True)`) run there too: they empty the database when
+# they end, and pytest-django puts them after every other database test only within
+# one process, while a worker would go on to the next file with the migrations' rows
+# (the page tree, sites, roles) gone.
 SOLO = (
     "tests/scaleout/test_weak_network.py",
     "tests/scaleout/test_worker_killed_mid_call.py",
@@ -38,11 +42,14 @@ SOLO = (
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Marks the SOLO modules' tests `solo` (before `-m` selects by marks)."""
+    """Marks the SOLO modules' tests and the transactional tests `solo` (before `-m`
+    selects by marks)."""
     root = config.rootpath
     for item in items:
         where = item.path.relative_to(root).as_posix()
-        if where.startswith(SOLO):
+        database = item.get_closest_marker("django_db")
+        transactional = database is not None and database.kwargs.get("transaction")
+        if where.startswith(SOLO) or transactional:
             item.add_marker(pytest.mark.solo)
 
 
