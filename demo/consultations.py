@@ -26,20 +26,17 @@ from consultations.models import (
     Topic,
     WeeklyHours,
 )
+from consultations.models import (
+    TERMS_PARTS as CONSENT_TERMS_PARTS,
+)
 from consultations.selectors import local_zone
 from consultations.services import consent_accept
 
 from .errors import DemoDataError
 
 CONSULTATIONS_FILE = Path(__file__).resolve().parent / "consultations.yaml"
-TERMS_PARTS = {
-    "operator",
-    "purposes",
-    "data_categories",
-    "term",
-    "third_parties",
-    "text",
-}
+# The parts a consent version has, as the model names them.
+TERMS_PARTS = set(CONSENT_TERMS_PARTS)
 
 
 def consultations_read(path: Path = CONSULTATIONS_FILE) -> dict:
