@@ -1,10 +1,10 @@
 // Lesson video player for slow, expensive mobile data.
 //
 // hls.js (vendored) wherever the browser has Media Source Extensions, native HLS only
-// where it has not (older iPhones). Chromium's own HLS player fetches the init and
-// first segments twice and plays 0.5 s after about 5.5 s on Slow 3G where hls.js
-// takes about 2.5 s (bench/video.py, docs/video.md). hls.js is loaded once the page
-// has loaded, so it never holds up the lesson's text.
+// where it has not (older iPhones). From the start both play after one round trip,
+// but to resume at 4 s Chromium's own player fetches the first two segments before
+// the one needed, while hls.js asks for that one first (docs/video.md, "Engine").
+// hls.js is loaded once the page has loaded, so it never holds up the lesson's text.
 // It starts on the lowest picture quality unless the learner chose better, says how
 // much a play costs before it starts, offers "Data saver" (sound only, with the
 // transcript), remembers these choices, and saves the position through the progress
