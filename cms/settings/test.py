@@ -28,3 +28,14 @@ PAGE_CACHE_SECONDS = 0
 # each number their first video 1.
 if os.environ.get("PYTEST_XDIST_WORKER") and "MEDIA_ROOT" not in os.environ:
     MEDIA_ROOT = MEDIA_ROOT / f"test-{os.environ['PYTEST_XDIST_WORKER']}"  # noqa: F405
+# The page cache's files, too (two workers sharing them would each empty the other's
+# after every test); a task cluster a test starts inherits the variable, so it finds
+# the same folder.
+_pages = CACHES["pages"]  # noqa: F405
+if (
+    os.environ.get("PYTEST_XDIST_WORKER")
+    and "PAGE_CACHE_DIR" not in os.environ
+    and _pages["BACKEND"].endswith("FileBasedCache")
+):
+    _worker = os.environ["PYTEST_XDIST_WORKER"]
+    CACHES["pages"] = {**_pages, "LOCATION": f"{_pages['LOCATION']}-{_worker}"}  # noqa: F405
