@@ -43,6 +43,7 @@ HEADERS = [(b"origin", b"http://127.0.0.1:8000"), (b"host", b"127.0.0.1")]
 CLIENT, SPECIALIST = "client", "specialist"
 OTHER = {CLIENT: SPECIALIST, SPECIALIST: CLIENT}
 MAX_FRAME_BYTES = 64 * 1024  # docs/signaling.md
+ANSWER_WAIT_S = 10
 MEDIA_AND_CHAT = {"offer", "answer", "ice", "chat"}
 SPECIALIST_ONLY = {"admit", "end"}
 RELAYED = {"offer", "answer", "ice", "state"}
@@ -308,7 +309,9 @@ class Call:
         """The next frame for `role` that is not owed by the other side."""
         socket = self.sockets[role]
         while True:
-            output = await socket.receive_output(timeout=2)
+            # A deadline for an answer that must come, not a speed goal: on a loaded
+            # machine (two test processes, Chromium beside) 2 s was too short.
+            output = await socket.receive_output(timeout=ANSWER_WAIT_S)
             if output["type"] == "websocket.close":
                 return {"closed": output.get("code", 1000)}
             payload = json.loads(output["text"])
