@@ -12,11 +12,13 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from consultations.models import ACTIVE_STATUSES, Booking, BookingStatus, Topic
+from consultations.models import Booking, BookingStatus, Topic
 from consultations.selectors import local_zone
 from wellbeing import who5
 from wellbeing.models import CheckIn
 from wellbeing.selectors import token_digest
+
+from .consultations import free_start
 
 # Five weeks of answers (0-5 per statement): 60 %, 68 %, 72 %, 44 % (low, and a
 # fall of 28 points) and 56 %.
@@ -34,10 +36,9 @@ def _first_session(client, profile, now: datetime) -> Booking:
     """The talk the check-ins followed: six weeks ago, at 11:00 or the next free
     hour."""
     day = timezone.localdate(now) - timedelta(weeks=WEEKS_AGO)
-    starts_at = datetime.combine(day, time(11, 0), tzinfo=local_zone())
-    taken = Booking.objects.filter(specialist=profile, status__in=ACTIVE_STATUSES)
-    while taken.filter(starts_at=starts_at).exists():
-        starts_at += timedelta(hours=1)
+    starts_at = free_start(
+        profile, datetime.combine(day, time(11, 0), tzinfo=local_zone())
+    )
     ends_at = starts_at + timedelta(minutes=profile.session_minutes)
     return Booking.objects.create(
         client=client,

@@ -104,7 +104,7 @@ def _terms_ensure() -> ConsentTerms:
     return terms
 
 
-def _free_start(profile: SpecialistProfile, starts_at: datetime) -> datetime:
+def free_start(profile: SpecialistProfile, starts_at: datetime) -> datetime:
     """The wished start, or an hour later and so on if another client has it."""
     taken = Booking.objects.filter(specialist=profile, status__in=ACTIVE_STATUSES)
     while taken.filter(starts_at=starts_at).exists():
@@ -121,7 +121,7 @@ def _open_booking_ensure(client, profile, now: datetime) -> Booking:
     if open_now is not None:
         return open_now
     starts_at = now.replace(second=0, microsecond=0) + OPEN_BOOKING_LEAD
-    starts_at = _free_start(profile, starts_at)
+    starts_at = free_start(profile, starts_at)
     return Booking.objects.create(
         client=client,
         specialist=profile,
@@ -144,7 +144,7 @@ def _future_booking_ensure(client, profile, now: datetime) -> Booking:
     day = timezone.localdate(now) + timedelta(days=3)
     if day.weekday() not in WORKING_DAYS:
         day += timedelta(days=1)
-    starts_at = _free_start(
+    starts_at = free_start(
         profile, datetime.combine(day, time(10, 0), tzinfo=local_zone())
     )
     return Booking.objects.create(
@@ -164,7 +164,7 @@ def _past_booking_ensure(client, profile, now: datetime) -> Booking:
     if past is not None:
         return past
     day = timezone.localdate(now) - timedelta(days=7)
-    starts_at = _free_start(
+    starts_at = free_start(
         profile, datetime.combine(day, time(11, 0), tzinfo=local_zone())
     )
     ends_at = starts_at + timedelta(minutes=profile.session_minutes)
