@@ -2,9 +2,19 @@
 
 Each server gets its own SQLite file, media folder and static folder under a temporary
 directory, so it never touches the developer's `db.sqlite3`.
+
+Migrating, collecting the static files and seeding take most of a minute, and a test
+process starts up to a dozen servers. So the first server a process prepares with a
+given environment is kept as a template, and the next ones start from a copy of it;
+`seed_demo` then runs again on the copy, as it does on every `make run`, so that what
+the demo keeps "now" (the talk that is open to join) is brought up to the copy's
+hour. Servers on PostgreSQL (`DATABASE_URL` in their environment) are always
+prepared from nothing.
 """
 
+import atexit
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -17,6 +27,20 @@ from pathlib import Path
 from deploy.scaleout import daphne_command
 
 REPO = Path(__file__).resolve().parents[2]
+
+# Prepared folders of this process, by the environment they were prepared with.
+_TEMPLATES: dict[tuple, Path] = {}
+# What a template holds: the database and the uploads and static files. The page
+# cache beside the database is left behind, so a copy starts with none.
+_TEMPLATE_PARTS = ("db.sqlite3", "media", "static")
+
+
+def _templates_remove() -> None:
+    for template in _TEMPLATES.values():
+        shutil.rmtree(template, ignore_errors=True)
+
+
+atexit.register(_templates_remove)
 
 
 def free_port() -> int:
@@ -90,9 +114,49 @@ class LiveServer:
         )
 
     def prepare(self) -> None:
-        self.manage("migrate", "--no-input")
-        self.manage("collectstatic", "--no-input", "--verbosity", "0")
+        key = self._template_key()
+        template = _TEMPLATES.get(key) if key is not None else None
+        if template is None:
+            self.manage("migrate", "--no-input")
+            self.manage("collectstatic", "--no-input", "--verbosity", "0")
+            self.manage("seed_demo")
+            if key is not None:
+                _TEMPLATES[key] = self._template_keep()
+            return
+        for part in _TEMPLATE_PARTS:
+            source, target = template / part, self.workdir / part
+            if source.is_dir():
+                shutil.copytree(source, target, symlinks=True)
+            elif source.exists():
+                shutil.copy2(source, target)
         self.manage("seed_demo")
+
+    def _template_key(self) -> tuple | None:
+        """What a prepared server depends on: its whole environment but the paths of
+        its own folders. None for a server that is not on its own SQLite file."""
+        own = {
+            "SQLITE_PATH": str(self.workdir / "db.sqlite3"),
+            "MEDIA_ROOT": str(self.workdir / "media"),
+            "STATIC_ROOT": str(self.workdir / "static"),
+        }
+        if "DATABASE_URL" in self.env or any(
+            self.env.get(name) != path for name, path in own.items()
+        ):
+            return None
+        return tuple(
+            sorted((name, value) for name, value in self.env.items() if name not in own)
+        )
+
+    def _template_keep(self) -> Path:
+        """Copy this freshly prepared server's folders aside, before it runs."""
+        template = Path(tempfile.mkdtemp(prefix="komak-live-template-"))
+        for part in _TEMPLATE_PARTS:
+            source = self.workdir / part
+            if source.is_dir():
+                shutil.copytree(source, template / part, symlinks=True)
+            elif source.exists():
+                shutil.copy2(source, template / part)
+        return template
 
     def shell(self, code: str, timeout: float = 120) -> str:
         """Run `code` with `manage.py shell -c` on this server's database and return
