@@ -36,7 +36,7 @@ setup: install messages
 	$(BIN)/python manage.py schedule_tasks
 
 # Links in reminders name the address the site really answers on, and a demo talk
-# stays joinable while it runs (consultations/demo.py); both reach `setup` too.
+# stays joinable while it runs (demo/talk.py); both reach `setup` too.
 run: export WAGTAILADMIN_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: export KOMAK_DEMO_KEEP_TALK = true
 run: setup

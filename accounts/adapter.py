@@ -4,7 +4,7 @@ alike; staff keep their second factor, which authenticator apps show by username
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 
-from consultations.encryption import DecryptionError
+from core.encryption import DecryptionError
 
 
 class PlainSecretRefused(DecryptionError):
@@ -28,12 +28,12 @@ class AccountAdapter(DefaultAccountAdapter):
     # the number, so each spelling would get its own five tries.
 
     def get_client_ip(self, request) -> str:
-        """The client behind our proxies (cms/proxy.py), the address every limit
+        """The client behind our proxies (core/proxy.py), the address every limit
         per address counts; allauth's own reading fails with an error when a
         request carries fewer forwarded addresses than TRUSTED_PROXY_COUNT."""
         from django.core.exceptions import PermissionDenied
 
-        from cms.proxy import request_client_address
+        from core.proxy import request_client_address
 
         address = request_client_address(request)
         if not address:
@@ -166,8 +166,8 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def encrypt(self, text: str) -> str:
         """TOTP secrets and recovery-code seeds are kept encrypted with the same keys
-        as session notes (FIELD_ENCRYPTION_KEYS, consultations/encryption.py)."""
-        from consultations.encryption import encrypt_text
+        as session notes (FIELD_ENCRYPTION_KEYS, core/encryption.py)."""
+        from core.encryption import encrypt_text
 
         return encrypt_text(text)
 
@@ -175,7 +175,7 @@ class MFAAdapter(DefaultMFAAdapter):
         """Only ever an encrypted value: a secret in clear is refused
         (`PlainSecretRefused`), or whoever could write to the database could plant
         a secret of their own and pass the second step with it."""
-        from consultations.encryption import decrypt_text, is_token
+        from core.encryption import decrypt_text, is_token
 
         if not isinstance(encrypted_text, str) or not is_token(encrypted_text):
             raise PlainSecretRefused(

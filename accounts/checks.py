@@ -15,7 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.mail.backends import console, dummy, locmem
 from django.utils.module_loading import import_string
 
-from consultations.notifications import LoggingSmsBackend
+from core.notifications import LoggingSmsBackend
 
 ESKIZ_SETTINGS = ("KOMAK_ESKIZ_EMAIL", "KOMAK_ESKIZ_PASSWORD", "KOMAK_ESKIZ_SENDER")
 # Django's e-mail backends that deliver nothing: console and file (its subclass)
@@ -57,7 +57,7 @@ def sms_backends_refuse_logging() -> None:
             f"{' and '.join(dict.fromkeys(logging))} would write sign-in codes, "
             "reminders and phone numbers to the log. Set KOMAK_SMS_BACKEND="
             "accounts.sms.EskizSmsBackend and KOMAK_NOTIFICATION_BACKENDS="
-            "consultations.notifications.EmailBackend,accounts.sms.EskizSmsBackend "
+            "core.notifications.EmailBackend,accounts.sms.EskizSmsBackend "
             "with the KOMAK_ESKIZ_* variables (docs/deployment.md)."
         )
 

@@ -9,10 +9,12 @@ from allauth.core.internal.cryptokit import compare_user_code
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from consultations.encryption import DecryptionError
+from core.encryption import DecryptionError
 
 from .otp import PhoneNumberField
 from .phone import normalize_phone
@@ -46,6 +48,17 @@ class LoginForm(AllauthLoginForm):
         login.label = _("Username or phone number")
         login.widget.attrs.update({"placeholder": "", "autocomplete": "username"})
         self.fields["password"].widget.attrs["placeholder"] = ""
+
+
+def password_rules_html():
+    """The password rules as a list: the one help text that needs markup. Built here
+    with format_html, escaping each rule, because templates print every help text
+    escaped (allauth's own is a plain string that would show its tags)."""
+    rules = password_validators_help_texts()
+    if not rules:
+        return ""
+    items = format_html_join("", "<li>{}</li>", ((rule,) for rule in rules))
+    return format_html("<ul>{}</ul>", items)
 
 
 class SignupForm(AllauthSignupForm):
@@ -98,6 +111,8 @@ class SignupForm(AllauthSignupForm):
                 self.fields[name].widget.attrs["placeholder"] = ""
         if "email" in self.fields:
             self.fields["email"].label = _("E-mail (optional)")
+        if "password1" in self.fields:
+            self.fields["password1"].help_text = password_rules_html()
         self.order_fields(self.field_order)
 
     def clean_phone_number(self):

@@ -14,14 +14,22 @@ with several roles gets the home of the first that applies, in this order:
 
 Staff come first because their accounts exist for that work; a specialist who also
 takes courses still starts the day with her sessions.
+
+Roles come from groups, and from traces that other apps hold: a specialist profile,
+a booking, a consent. accounts stands below those apps and imports none of them, so
+the app that holds such data registers a trace in its `AppConfig.ready`
+(`home_role_trace_register`: a condition on the user row, such as an `Exists`), and
+forgets the cached role when that data changes (`home_role_forget`). The role is
+still worked out in one query, with each trace as a column of it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Expression, OuterRef
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -44,10 +52,34 @@ class HeaderLink:
 
 
 # The role is read on every page (the header), so it is kept in the shared cache,
-# where every worker sees it, and forgotten when what decides it changes
-# (accounts/signals.py: groups, staff flags, bookings, consent, a specialist
-# profile). The time limit is only a backstop for a change made past the ORM.
+# where every worker sees it, and forgotten when what decides it changes (groups and
+# staff flags: accounts/signals.py; a trace: the app that registered it). The time
+# limit is only a backstop for a change made past the ORM.
 ROLE_CACHE_SECONDS = 10 * 60
+# The roles in the order of the module docstring, each with the groups that give it.
+# The superuser flag and the registered traces give a role too.
+ROLE_ORDER = (
+    (ADMIN, (TRAINER, COORDINATOR)),
+    (SPECIALIST_HOME, (SPECIALIST,)),
+    (SOCIAL_WORKER_HOME, (SOCIAL_WORKER,)),
+    (CLIENT, ()),
+    (LEARNER_HOME, (LEARNER,)),
+)
+# Trace name → (role, a function returning a boolean expression over the user row,
+# e.g. `Exists(Booking.objects.filter(client_id=OuterRef("pk")))`).
+_role_traces: dict[str, tuple[str, Callable[[], Expression]]] = {}
+
+
+def home_role_trace_register(
+    *, name: str, role: str, trace: Callable[[], Expression]
+) -> None:
+    """Let an app above accounts say who has `role` from its own data: anyone for
+    whom `trace()` holds. Called from the app's `AppConfig.ready`; registering a
+    `name` again replaces it. The app also forgets a person's cached role
+    (`home_role_forget`) when that data changes."""
+    if role not in dict(ROLE_ORDER):
+        raise ValueError(f"Unknown home role {role!r}")
+    _role_traces[name] = (role, trace)
 
 
 def _role_cache_key(user_id: int) -> str:
@@ -60,55 +92,36 @@ def home_role_forget(*, user_id: int) -> None:
 
 
 def _home_role_compute(user) -> str:
-    """One query: the person's groups and traces of a specialist or a client."""
-    from consultations.models import Booking, ConsentRecord, SpecialistProfile
-
+    """One query: the person's groups, superuser flag and registered traces."""
     memberships = get_user_model().groups.through.objects.filter(user_id=OuterRef("pk"))
+    columns = {
+        f"group_{role}": Exists(memberships.filter(group__name__in=groups))
+        for role, groups in ROLE_ORDER
+        if groups
+    }
+    traces = sorted(_role_traces.items())
+    columns.update(
+        (f"trace_{number}", trace())
+        for number, (_name, (_role, trace)) in enumerate(traces)
+    )
     flags = (
         get_user_model()
         .objects.filter(pk=user.pk)
-        .annotate(
-            admin_role=Exists(
-                memberships.filter(group__name__in=[TRAINER, COORDINATOR])
-            ),
-            specialist_role=Exists(memberships.filter(group__name=SPECIALIST)),
-            has_specialist_profile=Exists(
-                SpecialistProfile.objects.filter(user_id=OuterRef("pk"))
-            ),
-            social_worker_role=Exists(memberships.filter(group__name=SOCIAL_WORKER)),
-            booked=Exists(Booking.objects.filter(client_id=OuterRef("pk"))),
-            consented=Exists(
-                ConsentRecord.objects.filter(
-                    user_id=OuterRef("pk"), withdrawn_at__isnull=True
-                )
-            ),
-            learner_role=Exists(memberships.filter(group__name=LEARNER)),
-        )
-        .values(
-            "is_superuser",
-            "admin_role",
-            "specialist_role",
-            "has_specialist_profile",
-            "social_worker_role",
-            "booked",
-            "consented",
-            "learner_role",
-        )
+        .annotate(**columns)
+        .values("is_superuser", *columns)
         .first()
     )
     if flags is None:
         return VISITOR
-    if flags["is_superuser"] or flags["admin_role"]:
-        return ADMIN
-    if flags["specialist_role"] or flags["has_specialist_profile"]:
-        return SPECIALIST_HOME
-    if flags["social_worker_role"]:
-        return SOCIAL_WORKER_HOME
-    if flags["booked"] or flags["consented"]:
-        return CLIENT
-    if flags["learner_role"]:
-        return LEARNER_HOME
-    return VISITOR
+    held = {role for role, _groups in ROLE_ORDER if flags.get(f"group_{role}")}
+    held.update(
+        role
+        for number, (_name, (role, _trace)) in enumerate(traces)
+        if flags[f"trace_{number}"]
+    )
+    if flags["is_superuser"]:
+        held.add(ADMIN)
+    return next((role for role, _groups in ROLE_ORDER if role in held), VISITOR)
 
 
 def home_role(user) -> str:

@@ -27,18 +27,20 @@ from allauth.core import context
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from consultations.notifications import Message, NotificationBackend
+from core.notifications import Message, NotificationBackend
+from core.transliteration import in_reader_script
 
 from .phone import normalize_phone
 from .services import phone_code_refusal_record
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_SMS_BACKEND = "consultations.notifications.LoggingSmsBackend"
+DEFAULT_SMS_BACKEND = "core.notifications.LoggingSmsBackend"
 SECONDS_PER_DAY = 24 * 60 * 60
 # Sends to a gateway on the network without holding up the page. Two threads: a
 # slow gateway delays codes, never pages.
@@ -89,15 +91,29 @@ def sms_deliver(*, recipient, message: Message, what: str) -> bool:
     return sms_send_logged(backend=backend, user=recipient, message=message, what=what)
 
 
+def code_language(user) -> str:
+    """The language of a code sent while the person waits at a page: the page's,
+    which they are reading now, and for Uzbek the script kept on their account
+    (Uzbek Cyrillic readers who opened a Latin page still get Cyrillic)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    if language == "uz" and getattr(user, "preferred_language", "") == "uz-cyrl":
+        return "uz-cyrl"
+    return language
+
+
 def login_code_sms_send(*, user, code: str) -> bool:
     """Send the sign-in `code` to the person's phone (`sms_deliver`)."""
-    text = gettext(
-        "Koʻmak sign-in code: %(code)s. It works for %(minutes)d minutes. "
-        "Never tell it to anyone, even to someone who says they are from Koʻmak."
-    ) % {"code": code, "minutes": code_lifetime_minutes()}
-    message = Message(
-        subject=gettext("Your Koʻmak sign-in code"), text=text, sms_text=text
-    )
+    with translation.override(code_language(user)):
+        text = in_reader_script(
+            gettext(
+                "Koʻmak sign-in code: %(code)s. It works for %(minutes)d minutes. "
+                "Never tell it to anyone, even to someone who says they are from "
+                "Koʻmak."
+            )
+            % {"code": code, "minutes": code_lifetime_minutes()}
+        )
+        subject = in_reader_script(gettext("Your Koʻmak sign-in code"))
+    message = Message(subject=subject, text=text, sms_text=text)
     return sms_deliver(recipient=user, message=message, what="The sign-in code SMS")
 
 

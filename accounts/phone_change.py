@@ -16,6 +16,9 @@ per number, per address and per person), with Ko'mak's SMS texts and two changes
 - whether another account has the number is said only after the right code, so
   that the form cannot be used to find out which numbers have accounts: only
   whoever holds the phone learns it, and never whose account it is.
+
+Once the code is right, `user_phone_change` makes the change, records it and tells
+the old number.
 """
 
 import time
@@ -26,11 +29,17 @@ from allauth.account.internal.flows.phone_verification import (
 )
 from allauth.account.internal.userkit import user_id_to_str
 from allauth.core import ratelimit
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 
-from consultations.notifications import Message
+from audit.models import AuditAction
+from audit.services import audit_record
+from core.notifications import Message
+from core.transliteration import in_reader_script
 
+from .models import User
 from .otp import SmsRecipient, code_lifetime_minutes, sms_deliver
+from .services import phone_pseudonym
 
 
 class PhoneChangeProcess(ChangePhoneVerificationProcess):
@@ -84,8 +93,12 @@ def phone_change_code_sms_send(*, phone: str, code: str) -> bool:
         "%(minutes)d minutes. Never tell it to anyone. If you did not ask for it, "
         "ignore this message."
     ) % {"code": code, "minutes": code_lifetime_minutes()}
+    # In the page's language, which the person is reading; Uzbek in its script.
+    text = in_reader_script(text)
     message = Message(
-        subject=gettext("Confirm your new phone number"), text=text, sms_text=text
+        subject=in_reader_script(gettext("Confirm your new phone number")),
+        text=text,
+        sms_text=text,
     )
     return sms_deliver(
         recipient=SmsRecipient(phone_number=phone),
@@ -102,11 +115,58 @@ def phone_removed_sms_send(*, phone: str) -> bool:
         "you in. If you did not do this, sign in with your password and check your "
         "details, or ask Koʻmak for help."
     )
+    text = in_reader_script(text)
     message = Message(
-        subject=gettext("Your phone number was changed"), text=text, sms_text=text
+        subject=in_reader_script(gettext("Your phone number was changed")),
+        text=text,
+        sms_text=text,
     )
     return sms_deliver(
         recipient=SmsRecipient(phone_number=phone),
         message=message,
         what="The phone change notice SMS",
     )
+
+
+class PhoneTakenError(Exception):
+    """Another account already has this phone number."""
+
+
+def user_phone_change(*, user: User, phone: str | None, request=None) -> bool:
+    """Give the person the phone number `phone` (None removes it), once the new
+    number has been proven by a code (`PhoneChangeProcess`).
+
+    Returns False when the account already has that number (the same confirmation
+    sent twice changes nothing twice). Raises `PhoneTakenError` when another account
+    has it. The change is recorded (`phone_change`, both numbers as pseudonyms) and,
+    once committed, the old number is told by SMS that it no longer signs in."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        old = locked.phone_number
+        if old == phone:
+            user.phone_number = phone
+            return False
+        others = User.objects.filter(phone_number=phone).exclude(pk=user.pk)
+        if phone and others.exists():
+            raise PhoneTakenError
+        locked.phone_number = phone
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["phone_number"])
+        except IntegrityError as error:  # taken a moment ago
+            raise PhoneTakenError from error
+        audit_record(
+            actor=user,
+            action=AuditAction.PHONE_CHANGE,
+            target=user,
+            request=request,
+            detail={
+                "change": "changed" if phone else "removed",
+                "old_phone_pseudonym": phone_pseudonym(old),
+                "new_phone_pseudonym": phone_pseudonym(phone),
+            },
+        )
+        if old:
+            transaction.on_commit(lambda: phone_removed_sms_send(phone=old))
+    user.phone_number = phone
+    return True

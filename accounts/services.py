@@ -1,7 +1,8 @@
-"""Writes about people: profile changes (a new phone number only once proven by a
-code), role grants, a person's rights over their data (download everything, delete
-the account), and the audit records of sign-in by phone code, of the second factor,
-of password, e-mail and phone changes, and of staff viewing people in the admin."""
+"""Writes about people: profile changes (a new phone number has its own module,
+accounts/phone_change.py, as it is made only once proven by a code), role grants, a
+person's rights over their data (download everything, delete the account), and the
+audit records of sign-in by phone code, of the second factor, of password and e-mail
+changes, and of staff viewing people in the admin."""
 
 import io
 import zipfile
@@ -9,20 +10,19 @@ import zipfile
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 
 from audit.chain import pseudonym
 from audit.models import AuditAction
 from audit.services import audit_record
-from cms.proxy import request_client_address
+from core.proxy import request_client_address
 
+from .erasure import account_erasing, kept_labels
 from .models import User
 from .phone import normalize_phone
 from .roles import COORDINATOR, SPECIALIST, TRAINER
 from .selectors import user_personal_data_json
 
-# Kept when an account is deleted: the proof of what the person agreed to and when.
-DELETE_KEEP = {"consultations.consentrecord"}
 STAFF_ROLES = (TRAINER, COORDINATOR, SPECIALIST)
 # A refused code request is recorded at most this often per address: refusals come
 # as fast as anyone can send them, and the trail is never pruned.
@@ -82,10 +82,6 @@ def user_profile_update(
     return user
 
 
-class PhoneTakenError(Exception):
-    """Another account already has this phone number."""
-
-
 PROFILE_DETAILS = (
     "full_name",
     "email",
@@ -123,8 +119,9 @@ def email_change_record(
 
 def user_details_update(*, user: User, details: dict, request=None) -> User:
     """What a person changes about themselves on the profile page
-    (`PROFILE_DETAILS`; the phone number has its own way: `user_phone_change`).
-    A changed e-mail address is recorded (`email_change`)."""
+    (`PROFILE_DETAILS`; the phone number has its own way:
+    `accounts.phone_change.user_phone_change`). A changed e-mail address is
+    recorded (`email_change`)."""
     with transaction.atomic():
         stored_email = (
             User.objects.select_for_update()
@@ -143,48 +140,6 @@ def user_details_update(*, user: User, details: dict, request=None) -> User:
                 request=request,
             )
     return user
-
-
-def user_phone_change(*, user: User, phone: str | None, request=None) -> bool:
-    """Give the person the phone number `phone` (None removes it), once the new
-    number has been proven by a code (accounts/phone_change.py).
-
-    Returns False when the account already has that number (the same confirmation
-    sent twice changes nothing twice). Raises `PhoneTakenError` when another account
-    has it. The change is recorded (`phone_change`, both numbers as pseudonyms) and,
-    once committed, the old number is told by SMS that it no longer signs in."""
-    from .phone_change import phone_removed_sms_send
-
-    with transaction.atomic():
-        locked = User.objects.select_for_update().get(pk=user.pk)
-        old = locked.phone_number
-        if old == phone:
-            user.phone_number = phone
-            return False
-        others = User.objects.filter(phone_number=phone).exclude(pk=user.pk)
-        if phone and others.exists():
-            raise PhoneTakenError
-        locked.phone_number = phone
-        try:
-            with transaction.atomic():
-                locked.save(update_fields=["phone_number"])
-        except IntegrityError as error:  # taken a moment ago
-            raise PhoneTakenError from error
-        audit_record(
-            actor=user,
-            action=AuditAction.PHONE_CHANGE,
-            target=user,
-            request=request,
-            detail={
-                "change": "changed" if phone else "removed",
-                "old_phone_pseudonym": phone_pseudonym(old),
-                "new_phone_pseudonym": phone_pseudonym(phone),
-            },
-        )
-        if old:
-            transaction.on_commit(lambda: phone_removed_sms_send(phone=old))
-    user.phone_number = phone
-    return True
 
 
 def password_change_record(*, user: User, how: str, request=None) -> None:
@@ -267,30 +222,28 @@ def user_can_delete_self(*, user: User) -> bool:
     return not hasattr(user, "specialist_profile")
 
 
-def _delete_related(user: User) -> None:
+def _delete_related(user: User, *, keep: set[str]) -> None:
     """Delete what deleting the user row would delete (CASCADE relations), except
-    what DELETE_KEEP keeps."""
+    the models in `keep` (lower-case labels)."""
     for relation in User._meta.get_fields(include_hidden=True):
         if not relation.auto_created or relation.concrete:
             continue
         if getattr(relation, "on_delete", None) is not models.CASCADE:
             continue
         model = relation.related_model
-        if model is User or model._meta.label_lower in DELETE_KEEP:
+        if model is User or model._meta.label_lower in keep:
             continue
         model._base_manager.filter(**{relation.field.name: user}).delete()
 
 
 def user_account_delete(*, user: User, request=None) -> None:
-    """Delete a person's account: their consultations are anonymised, everything
-    else linked to them deleted, and the user row kept only as an empty, inactive
-    shell so that audit records (kept, under the person's pseudonym) and consent
-    records still point at something that names nobody."""
+    """Delete a person's account: each app anonymises or keeps what it must (the
+    `account_erasing` receivers, accounts/erasure.py: consultations anonymised,
+    consent records kept), everything else linked to them is deleted, and the user
+    row kept only as an empty, inactive shell so that audit records (kept, under the
+    person's pseudonym) and consent records still point at something that names
+    nobody. A receiver that fails rolls the whole erasure back."""
     from django.utils.translation import gettext as _
-
-    from consultations.models import Booking
-    from consultations.services import bookings_anonymise, consent_withdraw
-    from learning.program_services import certificates_holder_forget
 
     if not user_can_delete_self(user=user):
         raise AccountDeletionError(
@@ -300,11 +253,8 @@ def user_account_delete(*, user: User, request=None) -> None:
         audit_record(
             actor=user, action=AuditAction.ACCOUNT_DELETE, target=user, request=request
         )
-        consent_withdraw(user=user, request=request)
-        bookings_anonymise(bookings=Booking.objects.filter(client=user))
-        # Her certificates stay verifiable by code, without her name.
-        certificates_holder_forget(user=user)
-        _delete_related(user)
+        answers = account_erasing.send(sender=User, user=user, request=request)
+        _delete_related(user, keep=kept_labels(answers))
         user.groups.clear()
         user.user_permissions.clear()
         user.username = f"deleted-{user.pk}"

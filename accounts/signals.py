@@ -23,7 +23,7 @@ from allauth.mfa.signals import (
 )
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 
 from audit.models import AuditAction
@@ -178,9 +178,9 @@ def audit_email_changed(
 
 
 # A person's home and header links (accounts/homes.py) follow from her groups, her
-# staff flags, and whether she has bookings, consent or a specialist profile: each
-# change forgets the cached role. Senders by label, so accounts imports nothing of
-# consultations here.
+# staff flags, and the traces other apps register (bookings, consent, a specialist
+# profile): each change forgets the cached role. The apps that hold the traces
+# forget it for their own changes (consultations/signals.py).
 
 
 @receiver(m2m_changed, sender=get_user_model().groups.through)
@@ -200,24 +200,3 @@ def home_role_forget_on_groups(sender, instance, action, reverse, pk_set, **kwar
 @receiver(post_save, sender=get_user_model(), dispatch_uid="accounts.role_on_user")
 def home_role_forget_on_user(sender, instance, **kwargs):
     home_role_forget(user_id=instance.pk)
-
-
-def _home_role_forget_for(field: str):
-    def receiver_(sender, instance, **kwargs):
-        user_id = getattr(instance, field, None)
-        if user_id is not None:
-            home_role_forget(user_id=user_id)
-
-    return receiver_
-
-
-for _label, _field in (
-    ("consultations.Booking", "client_id"),
-    ("consultations.ConsentRecord", "user_id"),
-    ("consultations.SpecialistProfile", "user_id"),
-):
-    _forget = _home_role_forget_for(_field)
-    post_save.connect(_forget, sender=_label, weak=False, dispatch_uid=f"role:{_label}")
-    post_delete.connect(
-        _forget, sender=_label, weak=False, dispatch_uid=f"role-del:{_label}"
-    )

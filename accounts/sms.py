@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 
-from consultations.notifications import Message, NotificationBackend
+from core.notifications import Message, NotificationBackend
 
 TOKEN_CACHE_KEY = "accounts:eskiz-token"  # noqa: S105  (a cache key, not a secret)
 TOKEN_CACHE_SECONDS = 25 * 24 * 60 * 60  # Eskiz tokens last 30 days

@@ -24,17 +24,15 @@ from .forms import (
     ProfileForm,
 )
 from .otp import code_lifetime_minutes
-from .phone_change import PhoneChangeProcess
+from .phone_change import PhoneChangeProcess, PhoneTakenError, user_phone_change
 from .services import (
     PROFILE_DETAILS,
     AccountDeletionError,
-    PhoneTakenError,
     user_account_delete,
     user_can_delete_self,
     user_comfort_save,
     user_data_export,
     user_details_update,
-    user_phone_change,
 )
 
 

@@ -19,9 +19,10 @@ from functools import cached_property
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.suppression import suppress_small_groups
+
 from . import sources
 from .dimensions import dimension_codes, month_code, months_back
-from .suppression import suppress_small_groups
 
 
 def min_group() -> int:

@@ -1,7 +1,7 @@
 """Models of the analytics app: the precomputed tables the dashboard reads.
 
 The django-q2 schedule (`analytics.tasks.analytics_refresh`) computes every table
-and stores it here already suppressed (analytics.suppression), so the dashboard
+and stores it here already suppressed (core.suppression), so the dashboard
 reads a few rows and no figure about fewer than five people is ever stored.
 """
 

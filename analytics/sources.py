@@ -23,7 +23,7 @@ from .dimensions import age_group, language_code, region_code, topic_code
 from .models import Population
 
 # "+998 00 …": 00 is no operator's code in Uzbekistan, so no real number starts so;
-# every synthetic demo person has such a number (analytics.demo).
+# every synthetic demo person has such a number (demo.analytics).
 SYNTHETIC_PHONE_PREFIX = "+99800"
 
 

@@ -1,4 +1,4 @@
-"""django-q2 tasks of the needs analytics (scheduled by `schedule_analytics_tasks`)."""
+"""django-q2 tasks of the needs analytics (analytics/schedules.py)."""
 
 from .services import analytics_tables_refresh
 

@@ -1,4 +1,4 @@
-"""Background work of the audit trail (django-q2, scheduled by `schedule_audit_tasks`):
+"""Background work of the audit trail (django-q2, audit/schedules.py):
 a signed checkpoint of the chain's head every 5 minutes, and a full verification
 every day.
 

@@ -56,7 +56,7 @@ import json
 from collections import deque
 from django.urls import reverse
 from django.utils import translation
-from cms.simulation_blocks import simulation_graph
+from learning.simulation_blocks import simulation_graph
 from learning.models import LessonPage
 found = []
 lessons = LessonPage.objects.live().filter(locale__language_code="uz")

@@ -15,9 +15,8 @@ from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E40
 
 from accounts.middleware import StaffWebSocketMiddleware  # noqa: E402
 from consultations.routing import websocket_urlpatterns  # noqa: E402
+from core.proxy import TrustedProxyMiddleware  # noqa: E402
 from urgent.routing import websocket_urlpatterns as urgent_sockets  # noqa: E402
-
-from .proxy import TrustedProxyMiddleware  # noqa: E402
 
 # The client's address behind nginx (TRUSTED_PROXY_COUNT), for pages and sockets alike.
 application = TrustedProxyMiddleware(

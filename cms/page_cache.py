@@ -43,8 +43,7 @@ from django.utils import translation
 
 from accounts.comfort import COOKIE_NAME as COMFORT_COOKIE
 from accounts.comfort import Comfort
-
-from .transliteration import CyrillicPageMiddleware, html_to_cyrillic
+from core.transliteration import CyrillicPageMiddleware, html_to_cyrillic
 
 GENERATION_KEY = "komak:page-cache:generation"
 # Markers put in place of what differs per response; neither can occur in a page
@@ -174,7 +173,7 @@ class AnonymousPageCacheMiddleware:
     and its nonce, CSRF and its cookie, the language, security headers), and none
     of it queries the database for a visitor without a session. A page in Uzbek
     Cyrillic is stored as written by `html_to_cyrillic`, and the Cyrillic writer
-    (cms/transliteration.py) leaves it as it is.
+    (core/transliteration.py) leaves it as it is.
     """
 
     def __init__(self, get_response):

@@ -14,10 +14,11 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from consultations import urls as consultations_urls
+from core import media
 from learning import urls as learning_urls
 from videos import urls as videos_urls
 
-from . import manifest, media, views
+from . import manifest, views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -32,7 +33,7 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     # Of the media folder only image renditions have addresses (public, like the
     # pages showing them; nginx serves that folder itself): every other upload is
-    # sent by the view that checks who asks (cms/media.py).
+    # sent by the view that checks who asks (core/media.py).
     path(
         "media/images/<path:name>",
         media.image_rendition_file,

@@ -13,9 +13,8 @@ from wagtail.models import Locale, Page
 from wagtail.views import serve as wagtail_serve
 
 from accounts.services import user_language_save
+from core.transliteration import search_query_latin
 from learning.models import CoursePage, LessonPage
-
-from .transliteration import search_query_latin
 
 MAX_QUERY_LENGTH = 200
 

@@ -131,20 +131,6 @@ def calls_end_for_bookings(*, booking_ids: Iterable[int], reason: str) -> int:
     return calls_end(booking_ids=list(recent), reason=reason)
 
 
+# Why the pre-call check may not run, besides CANCELLED and TIME_OVER
+# (selectors.precall_refusal).
 NEEDS_CONSENT = "needs_consent"
-
-
-def precall_refusal(*, booking: Booking, user, now: datetime | None = None) -> str:
-    """ "" if this participant may run the pre-call check now; else why not:
-    `cancelled`, `time_over`, or `needs_consent` (a client who has not accepted the
-    current terms, or withdrew)."""
-    from .selectors import consent_given
-
-    now = now or timezone.now()
-    if booking.status == BookingStatus.CANCELLED or booking.anonymised_at is not None:
-        return CANCELLED
-    if booking.status != BookingStatus.CONFIRMED or now > call_closes_at(booking):
-        return TIME_OVER
-    if user.pk == booking.client_id and not consent_given(user=user):
-        return NEEDS_CONSENT
-    return ""

@@ -3,7 +3,7 @@
 All times are stored in UTC and shown in Asia/Tashkent (settings.TIME_ZONE). A booking
 is the unit of access: only its client and its specialist may see its pages or join
 its call, and only inside its window. What a booking says about health (its topic,
-the pre-call check, the notes) is encrypted at rest (consultations.encryption).
+the pre-call check, the notes) is encrypted at rest (core.encryption).
 
 Bookings, consent records and notes are kept out of Wagtail's reference index
 (`wagtail_reference_index_ignore`), so that no admin "usage" page of a specialist or
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .encryption import EncryptedJSONField, EncryptedTextField
+from core.encryption import EncryptedJSONField, EncryptedTextField
 
 # How long before the start the call may be joined, and when a booking can no longer be
 # cancelled or moved by the client.
@@ -321,7 +321,7 @@ TERMS_PARTS = (
 )
 # Languages whose text is written in `ConsentTerms.translations`. Uzbek is the
 # model's own fields; Uzbek Cyrillic is that same text, written in Cyrillic as the
-# page is sent (cms.transliteration.CyrillicPageMiddleware), so it needs no text of
+# page is sent (core.transliteration.CyrillicPageMiddleware), so it needs no text of
 # its own: a transliteration changes the letters, never what was agreed.
 TERMS_TRANSLATED_LANGUAGES = ("ru", "kaa", "en")
 TERMS_UZBEK_LANGUAGES = ("uz", "uz-cyrl")
@@ -547,7 +547,7 @@ class ConsentRecord(models.Model):
 
 class SessionNote(models.Model):
     """A specialist's private note about a session: health data, so its text is
-    encrypted in the database (consultations.encryption)."""
+    encrypted in the database (core.encryption)."""
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(

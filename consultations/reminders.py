@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from cms import dates
+from core import dates
+from core.notifications import Message, notify
+from core.transliteration import in_reader_script
 
 from .models import Booking, BookingStatus, ConsentRecord
-from .notifications import Message, notify
 
 logger = logging.getLogger(__name__)
 
@@ -36,7 +37,9 @@ def _site_url(path: str) -> str:
 
 
 def reminder_message(*, booking: Booking, kind: str) -> Message:
-    """The reminder in the client's own language, with times in Tashkent time."""
+    """The reminder in the client's own language and script, with times in Tashkent
+    time. The names in it are written as on the site: for a reader of Uzbek
+    Cyrillic, a Latin name is written in Cyrillic too."""
     client = booking.client
     with translation.override(getattr(client, "preferred_language", "") or "uz"):
         local = timezone.localtime(booking.starts_at)
@@ -76,7 +79,11 @@ def reminder_message(*, booking: Booking, kind: str) -> Message:
                 "Komak: your talk with %(specialist)s starts at %(time)s. "
                 "Join from %(appointments)s"
             )
-        return Message(subject=subject, text=text % params, sms_text=sms_text % params)
+        return Message(
+            subject=in_reader_script(subject),
+            text=in_reader_script(text % params),
+            sms_text=in_reader_script(sms_text % params),
+        )
 
 
 def bookings_reminder_due(*, kind: str, now: datetime) -> list[int]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -274,6 +274,27 @@ def consent_given(*, user) -> bool:
     ).exists()
 
 
+# Traces of a home role (accounts/homes.py), registered in ConsultationsConfig.ready:
+# conditions on a user row, one column each of the one query that decides the role.
+
+
+def specialist_profile_trace() -> Exists:
+    """A specialist profile gives its holder a specialist's home."""
+    return Exists(SpecialistProfile.objects.filter(user_id=OuterRef("pk")))
+
+
+def client_booked_trace() -> Exists:
+    """Someone who has booked a talk (whatever became of it) is a client."""
+    return Exists(Booking.objects.filter(client_id=OuterRef("pk")))
+
+
+def client_consented_trace() -> Exists:
+    """So is someone who accepted the terms, any version, and has not withdrawn."""
+    return Exists(
+        ConsentRecord.objects.filter(user_id=OuterRef("pk"), withdrawn_at__isnull=True)
+    )
+
+
 # Access: who is a participant, who may be in the call -------------------------------
 
 
@@ -400,13 +421,29 @@ def precall_access_get(
     *, booking_id: int, user, request: HttpRequest | None = None
 ) -> tuple[Booking | None, str]:
     """(booking, why not) for the pre-call check: None for anyone but a
-    participant; "" when the check may run, else call_rights.precall_refusal's
-    reason. With `request`, a person who is not a participant leaves an audit
-    record."""
+    participant; "" when the check may run, else `precall_refusal`'s reason. With
+    `request`, a person who is not a participant leaves an audit record."""
     booking = booking_for_participant(booking_id=booking_id, user=user, request=request)
     if booking is None:
         return None, ""
-    return booking, call_rights.precall_refusal(booking=booking, user=user)
+    return booking, precall_refusal(booking=booking, user=user)
+
+
+def precall_refusal(*, booking: Booking, user, now: datetime | None = None) -> str:
+    """ "" if this participant may run the pre-call check now; else why not:
+    `call_rights.CANCELLED`, `call_rights.TIME_OVER`, or `call_rights.NEEDS_CONSENT`
+    (a client who has not accepted the current terms, or withdrew). A read, so here
+    rather than in call_rights, which `consent_given` here builds on."""
+    now = now or timezone.now()
+    if booking.status == BookingStatus.CANCELLED or booking.anonymised_at is not None:
+        return call_rights.CANCELLED
+    if booking.status != BookingStatus.CONFIRMED or now > call_rights.call_closes_at(
+        booking
+    ):
+        return call_rights.TIME_OVER
+    if user.pk == booking.client_id and not consent_given(user=user):
+        return call_rights.NEEDS_CONSENT
+    return ""
 
 
 def precall_page_open(

@@ -19,9 +19,9 @@ from django.utils.translation import ngettext
 from accounts.homes import home_role_forget
 from audit.models import AuditAction
 from audit.services import audit_record
+from core.encryption import encrypted_fields, rotate_token
 
 from . import call_rights
-from .encryption import encrypted_fields, rotate_token
 from .models import (
     ACTIVE_STATUSES,
     JOIN_EARLY,
@@ -211,7 +211,7 @@ def booking_joinable_ensure(
     unless one between them can be joined now or opens within `lead`. Returns the
     new booking, or None when there was one already.
 
-    For the demo (consultations.tasks.demo_talk_keep): a newcomer who comes back an
+    For the demo (demo.tasks.demo_talk_keep): a newcomer who comes back an
     hour after `make run` still finds a call to join. It goes through
     `booking_create`, so the client's consent is needed and the booking rules and
     the audit apply, except the specialist's hours (the demo runs at any hour).
@@ -680,7 +680,7 @@ def _mfa_secrets_rotate(*, batch_size: int, encrypt_plain: bool) -> tuple[int, i
     `encrypt_plain` (an operator upgrading from before encryption, after checking)."""
     from allauth.mfa.models import Authenticator
 
-    from .encryption import encrypt_text, is_token
+    from core.encryption import encrypt_text, is_token
 
     rewritten = plain = 0
     for pk in _row_ids(Authenticator, batch_size=batch_size):

@@ -8,7 +8,7 @@ trail gets one `socket_refusals` record per address and minute, with the counts:
 first refusal of the minute schedules it (a django-q2 schedule that runs once, after
 the minute), so a flood costs one chain write per address per minute instead of one
 per socket, and never queues on the chain's lock. The address is the one
-`cms.proxy.TrustedProxyMiddleware` put in the scope (the real client behind our
+`core.proxy.TrustedProxyMiddleware` put in the scope (the real client behind our
 proxies, `TRUSTED_PROXY_COUNT`).
 """
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import demo, reminders
+from . import reminders
 from .models import Booking, BookingStatus
 from .services import booking_mark_no_show, bookings_retention_anonymise
 
@@ -64,13 +64,6 @@ def consultations_retention_anonymise(*, now: datetime | None = None) -> int:
     return bookings_retention_anonymise(
         days=settings.CONSULTATION_RETENTION_DAYS, now=now
     )
-
-
-def demo_talk_keep(*, now: datetime | None = None) -> int:
-    """Book the demo's next joinable talk when the last one is over (only with
-    KOMAK_DEMO_KEEP_TALK, which `make run` sets; consultations/demo.py). Returns
-    how many talks were booked: 0 or 1."""
-    return int(demo.demo_talk_keep(now=now) is not None)
 
 
 def socket_refusals_summarise(address: str, minute: int) -> int:

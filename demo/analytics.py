@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.regions import Region
+from analytics.services import analytics_tables_refresh
+from analytics.sources import SYNTHETIC_PHONE_PREFIX, model_with_table
 from consultations.models import Booking, BookingStatus, SpecialistProfile, Topic
 from learning.models import (
     Enrolment,
@@ -27,9 +29,6 @@ from learning.models import (
     LessonProgress,
     Program,
 )
-
-from .services import analytics_tables_refresh
-from .sources import SYNTHETIC_PHONE_PREFIX, model_with_table
 
 PEOPLE = 2000
 BOOKINGS = 5000

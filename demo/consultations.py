@@ -5,7 +5,7 @@ bookings. Safe to run again.
 The demo client always has one talk whose call can be joined right after `seed_demo`
 runs, so that the call can be shown without waiting; those rows are written directly
 because such a time is usually outside the specialist's hours or notice period.
-While `make run` runs, `consultations.demo.demo_talk_keep` (scheduled every minute)
+While `make run` runs, `demo.tasks.demo_talk_keep` (scheduled every minute)
 books the next one when that talk is over.
 """
 
@@ -15,7 +15,6 @@ from pathlib import Path
 import yaml
 from django.utils import timezone
 
-from consultations.demo import OPEN_BOOKING_LEAD
 from consultations.models import (
     ACTIVE_STATUSES,
     JOIN_EARLY,
@@ -33,6 +32,7 @@ from consultations.selectors import local_zone
 from consultations.services import consent_accept
 
 from .errors import DemoDataError
+from .talk import OPEN_BOOKING_LEAD
 
 CONSULTATIONS_FILE = Path(__file__).resolve().parent / "consultations.yaml"
 # The parts a consent version has, as the model names them.

@@ -1,7 +1,7 @@
 """The demo talk that `make run` keeps joinable (KOMAK_DEMO_KEEP_TALK; never in
-production), scheduled every minute through `consultations.tasks`. The demo itself
-(profile, terms, bookings) is seeded by `seed_demo` from the demo package
-(`demo/consultations.py`).
+production), scheduled every minute through `demo.tasks` (`demo/schedules.py`). The
+demo itself (profile, terms, bookings) is seeded by `seed_demo` from
+`demo/consultations.py`.
 """
 
 import logging
@@ -10,8 +10,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from .models import Booking, SpecialistProfile, Topic
-from .services import BookingError, booking_joinable_ensure
+from consultations.models import Booking, SpecialistProfile, Topic
+from consultations.services import BookingError, booking_joinable_ensure
 
 logger = logging.getLogger(__name__)
 

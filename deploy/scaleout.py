@@ -212,7 +212,7 @@ def daphne_command(
 
 def worker_command(port: int, host: str = HOST) -> list[str]:
     """One Daphne worker behind nginx: X-Forwarded-Proto gives the scheme; the
-    client's address is set again by cms/proxy.py (TRUSTED_PROXY_COUNT)."""
+    client's address is set again by core/proxy.py (TRUSTED_PROXY_COUNT)."""
     return daphne_command(port, host, proxy_headers=True)
 
 

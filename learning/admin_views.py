@@ -24,7 +24,7 @@ from wagtail.admin.views.reports import ReportView
 
 from accounts.regions import Region
 from audit.models import AuditAction
-from cms.uploads import upload_limits
+from core.uploads import upload_limits
 
 from .cohort_import import CohortImportError, cohort_import_csv, cohort_import_limit
 from .models import Certificate, Enrolment

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from core.transliteration import in_reader_script
+
 # What a learner is told about an answer. The same words are given to the lesson
 # page's script (learning_tags.progress_words) for an answer checked on the phone.
 VERDICTS = {
@@ -30,16 +32,19 @@ class AnswerResult:
     options: tuple[OptionFeedback, ...]
 
     def as_dict(self) -> dict:
+        """The result as JSON for the lesson page's script, in the reader's script:
+        a page is written in Cyrillic as it is sent, JSON is not (the trainer's
+        feedback is Uzbek Latin)."""
         return {
             "question": self.question_id,
             "choices": list(self.choices),
             "correct": self.correct,
-            "message": self.message,
+            "message": in_reader_script(self.message),
             "options": [
                 {
                     "index": option.index,
                     "correct": option.correct,
-                    "feedback": option.feedback,
+                    "feedback": in_reader_script(option.feedback),
                 }
                 for option in self.options
             ],

@@ -12,6 +12,15 @@ def _certificates_forget_holder(sender, instance, **kwargs):
     certificates_holder_forget(user=instance)
 
 
+def _certificates_forget_on_erasure(sender, user, **kwargs) -> None:
+    """`account_erasing` (accounts/erasure.py): a person who erases her own account
+    keeps her certificates verifiable by code, without her name. Her progress and
+    enrolments go with the account's other linked rows."""
+    from .program_services import certificates_holder_forget
+
+    certificates_holder_forget(user=user)
+
+
 class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = _("Learning")
@@ -20,6 +29,12 @@ class LearningConfig(AppConfig):
         from django.conf import settings
         from django.db.models.signals import pre_delete
 
+        from accounts.erasure import account_erasing
+
+        account_erasing.connect(
+            _certificates_forget_on_erasure,
+            dispatch_uid="learning_certificates_forget_on_erasure",
+        )
         pre_delete.connect(
             _certificates_forget_holder,
             sender=settings.AUTH_USER_MODEL,

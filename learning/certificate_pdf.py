@@ -15,7 +15,7 @@ import segno
 from django.utils import translation
 from fpdf import FPDF
 
-from cms import dates
+from core import dates
 
 from .models import Certificate
 

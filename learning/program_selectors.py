@@ -35,7 +35,6 @@ from .models import (
     Program,
     ProgramCourse,
 )
-from .selectors import course_lessons
 
 
 def today_local() -> date:
@@ -178,7 +177,7 @@ def enrolment_standing_get(*, enrolment: Enrolment) -> EnrolmentStanding:
         attempts_by_course.setdefault(attempt.course_id, []).append(attempt)
     courses = []
     for item in items:
-        lessons = course_lessons(item.course)
+        lessons = item.course.live_lessons()
         courses.append(
             CourseStanding(
                 program_course=item,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from cms import dates
+from core import dates
 
 from .answers import AnswerResult, answer_check, answer_choices_valid
 from .models import (

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from audit.models import AuditAction
-from cms.languages import path_without_language
+from core.languages import path_without_language
 
 from .forms import NO_SUCH_CERTIFICATE, CertificateCheckForm
 from .models import AssessmentAttempt, CoursePage, ProgramCourse

@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from wagtail.coreutils import get_supported_content_language_variant
 
-from analytics.suppression import suppress_small_groups
-from cms.languages import locale_id_of
-from cms.simulation_blocks import SimulationGraph, simulation_graph
+from core.languages import locale_id_of
+from core.suppression import suppress_small_groups
 
 from .models import LessonPage, SimulationRun
+from .simulation_blocks import SimulationGraph, simulation_graph
 
 
 def simulation_graph_get(
@@ -33,17 +33,6 @@ def simulation_run_latest(*, user, lesson: LessonPage, block_id: str):
         SimulationRun.objects.filter(user=user, lesson=lesson, block_id=block_id)
         .order_by("-tries")
         .first()
-    )
-
-
-def simulation_blocks_done(*, user, lesson: LessonPage) -> set[str]:
-    """Ids of the simulation blocks of a lesson the learner has ended safely."""
-    if not user.is_authenticated:
-        return set()
-    return set(
-        SimulationRun.objects.filter(user=user, lesson=lesson, safe=True)
-        .values_list("block_id", flat=True)
-        .distinct()
     )
 
 

@@ -12,11 +12,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.simulation_blocks import SimulationGraph
-
 from .events import EventIn
 from .models import LessonPage, ProgressEvent, SimulationRun
 from .services import progress_events_record
+from .simulation_blocks import SimulationGraph
 
 
 class SimulationRefused(Exception):

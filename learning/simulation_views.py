@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .models import LessonPage
-from .selectors import page_source_get
 from .simulation_selectors import simulation_graph_get, simulation_run_latest
 from .simulation_services import (
     SimulationRefused,
@@ -44,7 +43,7 @@ def simulation_play(request, lesson_id: int, block_id: str):
             "learning/simulation_play.html",
             {"page": lesson, "graph": graph, "needs_account": True, "here": here},
         )
-    source = page_source_get(lesson)
+    source = lesson.source_page()
     error = None
     if request.method == "POST":
         action = request.POST.get("action")

@@ -1,5 +1,5 @@
 """Background work for training programs, run by the django-q2 cluster on a schedule
-(`manage.py schedule_learning_tasks`, called by `schedule_tasks`).
+(learning/schedules.py, made by `manage.py schedule_tasks`).
 
 Deadline reminders: a week before, a day before and once after the deadline, to each
 social worker who has not finished. Each reminder is claimed by inserting a unique
@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cms import dates
-from consultations.notifications import Message, notify
+from core import dates
+from core.notifications import Message, notify
+from core.transliteration import in_reader_script
 
 from .models import DeadlineReminder, Enrolment
 from .program_selectors import today_local
@@ -70,7 +71,12 @@ def _message(enrolment: Enrolment, *, kind: str) -> Message:
                 "%(url)s"
             )
             sms = _("Komak: finish the training “%(program)s” %(by_deadline)s.")
-        return Message(subject=subject, text=text % params, sms_text=sms % params)
+        # In the learner's script too: the programme's Latin title in Cyrillic.
+        return Message(
+            subject=in_reader_script(subject),
+            text=in_reader_script(text % params),
+            sms_text=in_reader_script(sms % params),
+        )
 
 
 def deadline_reminders_send(today: date | None = None) -> int:

@@ -15,6 +15,13 @@ urlpatterns = [
         views.progress_detail,
         name="learning_progress_detail",
     ),
+    # The lesson page's plain forms post here (JavaScript off, or a visitor's
+    # answer); not under progress/, which only the page's script calls.
+    path(
+        "lessons/<int:lesson_id>/form/",
+        views.lesson_form_post,
+        name="learning_lesson_form",
+    ),
     path("my/", views.my_learning, name="learning_my_learning"),
     path("saved/", offline_views.saved_lessons, name="learning_saved_lessons"),
     path(

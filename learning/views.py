@@ -1,5 +1,5 @@
-"""Views of the learning app: the progress endpoint, lesson form posts and "My
-learning".
+"""Views of the learning app: the progress endpoint, the lesson's plain forms and
+"My learning".
 
 Views only parse input and call services and selectors.
 """
@@ -8,7 +8,7 @@ import json
 import uuid
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -23,7 +23,6 @@ from .selectors import (
     learner_courses_in_progress,
     learner_lessons_done_count,
     lesson_visible_get,
-    page_source_get,
 )
 from .services import progress_events_record
 from .simulation_selectors import learner_simulations
@@ -123,8 +122,24 @@ def _posted_event_id(request) -> uuid.UUID:
         return uuid.uuid4()
 
 
-def lesson_form_post(request, *, lesson: LessonPage):
-    """Handle "Mark as done" and answers sent as plain forms (JavaScript off)."""
+@require_POST
+def lesson_form_post(request, lesson_id: int):
+    """Handle "Mark as done" and answers sent as plain forms: with JavaScript off,
+    and a visitor's answers (the page's script sends a signed-in learner's only).
+
+    `lesson_id` is the lesson as the reader saw it, in her language: the answer is
+    shown on that version, and recorded on its Uzbek lesson (`_record_one`).
+    """
+    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    if lesson is None:
+        raise Http404
+    if not all(
+        restriction.accept_request(request)
+        for restriction in lesson.get_view_restrictions()
+    ):
+        # Nothing is recorded for a reader the lesson is closed to; Wagtail asks
+        # for the sign-in or the password on the lesson page itself.
+        return HttpResponseRedirect(lesson.url)
     action = request.POST.get("action")
     if action not in {"complete", "answer"}:
         return render(
@@ -189,7 +204,7 @@ def lesson_form_post(request, *, lesson: LessonPage):
 
 
 def _record_one(request, lesson: LessonPage, *, kind: str, **fields) -> None:
-    lesson = page_source_get(lesson)
+    lesson = lesson.source_page()
     event = EventIn(
         event_id=_posted_event_id(request),
         lesson_id=lesson.pk,

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from consultations.notifications import Message, notify
+from core.notifications import Message, notify
+from core.transliteration import in_reader_script
 
 from . import live, selectors
 from .models import UrgentRequest
@@ -189,12 +190,17 @@ def _coordinators_notify(*, urgent: UrgentRequest, now: datetime) -> None:
     for coordinator in selectors.coordinators():
         language = getattr(coordinator, "preferred_language", "") or "uz"
         with translation.override(language):
-            text = _(
-                "Ko'mak: someone asked for urgent help %(minutes)s min ago and no "
-                "specialist has taken it. Please open the urgent help page."
-            ) % {"minutes": minutes}
+            text = in_reader_script(
+                _(
+                    "Ko'mak: someone asked for urgent help %(minutes)s min ago and "
+                    "no specialist has taken it. Please open the urgent help page."
+                )
+                % {"minutes": minutes}
+            )
             message = Message(
-                subject=_("Urgent help not taken"), text=text, sms_text=text
+                subject=in_reader_script(_("Urgent help not taken")),
+                text=text,
+                sms_text=text,
             )
         try:
             notify(user=coordinator, message=message)

@@ -1,5 +1,6 @@
 """Background work of urgent help, run by the django-q2 cluster
-(`manage.py schedule_urgent_tasks`): escalation every minute, tidying every hour."""
+(urgent/schedules.py, `manage.py schedule_tasks`): escalation every minute,
+tidying every hour."""
 
 import logging
 

@@ -8,7 +8,7 @@ def video_setting(name: str):
 
 
 DEFAULTS = {
-    # An upload larger than this stops being written at this size (cms/uploads.py)
+    # An upload larger than this stops being written at this size (core/uploads.py)
     # and is refused; nginx's client_max_body_size must stay a little above it.
     "VIDEO_MAX_UPLOAD_BYTES": 2 * 1024 * 1024 * 1024,
     # Counted from the packets' own timestamps, not from the file's header.

@@ -57,6 +57,10 @@ class PlayerData:
     transcript: list[str] = field(default_factory=list)
 
 
+# Reader's language → the captions' language it is made from, in the reader's script.
+CAPTION_SCRIPTS = {"uz-cyrl": "uz"}
+
+
 def _ladder_url(video: LessonVideo, name: str) -> str:
     return reverse(
         "videos_ladder_file",
@@ -72,7 +76,8 @@ def video_player_get(*, video: LessonVideo | None, language: str) -> PlayerData 
     """What the lesson page's player needs, or None while the video is not ready.
 
     Captions in `language` are on by default; without them, the first captions are.
-    The transcript comes from the same captions.
+    The transcript comes from the same captions. A reader of Uzbek in Cyrillic gets
+    the Uzbek captions at their Cyrillic address (`caption_url`), in their script.
     """
     if video is None or not video.is_ready:
         return None
@@ -92,22 +97,22 @@ def video_player_get(*, video: LessonVideo | None, language: str) -> PlayerData 
             qualities.append(quality)
     qualities.sort(key=lambda quality: quality.height)
     captions = list(video.captions.all())
+    written_in = CAPTION_SCRIPTS.get(language, language)
     default = next(
-        (caption for caption in captions if caption.language == language),
+        (caption for caption in captions if caption.language == written_in),
         captions[0] if captions else None,
     )
-    tracks = [
-        CaptionTrack(
-            language=caption.language,
-            label=caption.get_language_display(),
-            url=reverse(
-                "videos_caption_file",
-                kwargs={"caption_id": caption.pk, "language": caption.language},
-            ),
-            default=caption is default,
+    tracks = []
+    for caption in captions:
+        served_as = language if caption.language == written_in else caption.language
+        tracks.append(
+            CaptionTrack(
+                language=served_as,
+                label=caption.get_language_display(),
+                url=caption_url(caption=caption, language=served_as),
+                default=caption is default,
+            )
         )
-        for caption in captions
-    ]
     transcript = []
     if default is not None:
         transcript = caption_transcript_get(caption=default)
@@ -123,6 +128,15 @@ def video_player_get(*, video: LessonVideo | None, language: str) -> PlayerData 
         captions=tracks,
         transcript_language=default.language if default else "",
         transcript=transcript,
+    )
+
+
+def caption_url(*, caption: VideoCaption, language: str) -> str:
+    """Where the captions are served in `language`: their own, or Uzbek Cyrillic for
+    Uzbek ones. One address per language, so that every cache keeps each apart."""
+    return reverse(
+        "videos_caption_file",
+        kwargs={"caption_id": caption.pk, "language": language},
     )
 
 
@@ -151,7 +165,11 @@ def ladder_file_path(*, video_id: int, build: str, name: str) -> Path | None:
 
 
 def caption_file_get(*, caption_id: int, language: str) -> VideoCaption | None:
-    return VideoCaption.objects.filter(pk=caption_id, language=language).first()
+    """The captions behind a caption address: in their own language, or Uzbek ones
+    asked for in Uzbek Cyrillic."""
+    return VideoCaption.objects.filter(
+        pk=caption_id, language=CAPTION_SCRIPTS.get(language, language)
+    ).first()
 
 
 class VideoAccess(enum.Enum):

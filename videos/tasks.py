@@ -13,5 +13,5 @@ def video_transcode(video_id: int) -> str:
 
 def videos_stalled_recover() -> str:
     """Queue again, or mark failed, the videos whose preparation died unseen
-    (scheduled by `manage.py schedule_video_tasks`)."""
+    (videos/schedules.py, made by `manage.py schedule_tasks`)."""
     return str(videos_stalled_recover_service())

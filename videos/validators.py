@@ -1,6 +1,6 @@
 """Field validators that run in the admin's forms before an upload is stored.
 
-An upload past its size limit arrives as `cms.uploads.OversizedUpload` (no bytes, its
+An upload past its size limit arrives as `core.uploads.OversizedUpload` (no bytes, its
 real size): the size check comes first and refuses it."""
 
 from django.core.exceptions import ValidationError

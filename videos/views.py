@@ -2,7 +2,7 @@
 
 Each file is checked like the lesson that shows it (`selectors.video_access_get`):
 someone who may not see the lesson gets 404, as for a page that is not there. The
-file itself is sent by `cms.media.media_file_response`: by nginx after an
+file itself is sent by `core.media.media_file_response`: by nginx after an
 `X-Accel-Redirect` in the scale-out profile, by Daphne in the embedded one (with byte
 ranges for the download and for players that ask).
 
@@ -13,17 +13,20 @@ from caches (with one stale answer allowed while the browser checks again). File
 anyone may see are `public` for shared caches; the rest `private`.
 """
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_safe
 
-from cms.media import media_file_response, media_path
+from core.media import media_file_response, media_path
+from core.transliteration import in_reader_script
 
 from .selectors import (
+    CAPTION_SCRIPTS,
     VideoAccess,
     caption_file_get,
     ladder_file_path,
     video_access_get,
 )
+from .webvtt import webvtt_words_rewrite
 
 CONTENT_TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",
@@ -75,10 +78,27 @@ def caption_file(request, caption_id: int, language: str):
     path = media_path(caption.file.name)
     if access is None or path is None:
         raise Http404
-    # Captions can be replaced by the trainer: cached for five minutes only.
-    return media_file_response(
-        request,
-        path=path,
-        content_type="text/vtt; charset=utf-8",
-        cache_control=_cache_control(access, CAPTION_SECONDS),
-    )
+    # Captions can be replaced by the trainer: cached for five minutes only. The
+    # language is in the address, so a cache needs no Vary to keep them apart.
+    cache_control = _cache_control(access, CAPTION_SECONDS)
+    if language in CAPTION_SCRIPTS:
+        # Written in the reader's script as they are sent, like the lesson page
+        # (core/transliteration.py); captions are small, checked when uploaded.
+        text = path.read_text(encoding="utf-8-sig")
+        response = HttpResponse(
+            webvtt_words_rewrite(
+                text, lambda words: in_reader_script(words, language=language)
+            ),
+            content_type="text/vtt; charset=utf-8",
+        )
+        response["Cache-Control"] = cache_control
+        response["X-Content-Type-Options"] = "nosniff"
+    else:
+        response = media_file_response(
+            request,
+            path=path,
+            content_type="text/vtt; charset=utf-8",
+            cache_control=cache_control,
+        )
+    response["Content-Language"] = language
+    return response

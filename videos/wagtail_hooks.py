@@ -16,7 +16,7 @@ from wagtail.admin.widgets.button import ListingButton
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from cms.uploads import upload_limits
+from core.uploads import upload_limits
 
 from .conf import video_setting
 from .models import LessonVideo, VideoStatus
@@ -28,7 +28,7 @@ CAPTION_FIELD = re.compile(r"captions-\d+-file")
 
 def video_upload_limit(field_name: str) -> int | None:
     """The most bytes an upload of the video form may have, field by field: past it
-    the file stops being written and the form refuses it (cms/uploads.py)."""
+    the file stops being written and the form refuses it (core/uploads.py)."""
     if field_name == "source":
         return video_setting("VIDEO_MAX_UPLOAD_BYTES")
     if CAPTION_FIELD.fullmatch(field_name):

@@ -5,6 +5,7 @@ instead of a player silently showing nothing. The cues also make the transcript.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -119,6 +120,40 @@ def webvtt_parse(data: bytes | str, *, max_cues: int | None = None) -> list[Cue]
     if not cues:
         raise WebVttError(_("The captions file has no cues."))
     return cues
+
+
+# In a cue's text: a tag (<i>, <v Aziz>, <00:00:05.000>) or a character reference
+# (&amp;), which are markup, not words.
+MARKUP = re.compile(r"<[^>]*>|&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
+
+
+def webvtt_words_rewrite(text: str, rewrite: Callable[[str], str]) -> str:
+    """A WebVTT file with the words of its cues passed through `rewrite`, and all
+    else (the header, notes, styles, cue names, times and settings, tags and
+    character references) as it was. The file is assumed valid (`webvtt_parse`)."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    in_cue = False
+    skipping = True  # the header block, then any NOTE, STYLE or REGION block
+    for index, line in enumerate(lines):
+        if line.strip() == "":
+            in_cue = skipping = False
+        elif in_cue:
+            pieces = MARKUP.split(line)
+            tags = MARKUP.findall(line)
+            rewritten = [rewrite(piece) if piece else piece for piece in pieces]
+            lines[index] = "".join(
+                part
+                for pair in zip(rewritten, [*tags, ""], strict=True)
+                for part in pair
+            )
+        elif skipping:
+            continue
+        elif "-->" in line:
+            in_cue = True
+        elif line.startswith(("NOTE", "STYLE", "REGION")):
+            skipping = True
+    return "\n".join(lines)
 
 
 def transcript_paragraphs(cues: list[Cue], *, pause: float = 1.5) -> list[str]:

@@ -3,7 +3,7 @@
 A check-in is due at a set time; the client gets a link to it (an unguessable token,
 kept only as its SHA-256 for look-up and encrypted for the one reminder) and may
 answer once until it expires. The answers, the score and any alert they raised are
-health data: one encrypted JSON value (consultations.encryption), so a database dump
+health data: one encrypted JSON value (core.encryption), so a database dump
 shows only that a check-in was answered and when, never how the person feels.
 
 Check-ins are kept out of Wagtail's reference index, like bookings, so that no admin
@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from consultations.encryption import EncryptedJSONField, EncryptedTextField
+from core.encryption import EncryptedJSONField, EncryptedTextField
 
 from .who5 import percentage
 

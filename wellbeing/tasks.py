@@ -1,6 +1,7 @@
 """Background work for check-ins, run by the django-q2 cluster
-(`manage.py schedule_wellbeing_tasks`): the link when a check-in falls due, one
-reminder if it is still unanswered, the specialist's alert, and retention.
+(wellbeing/schedules.py, `manage.py schedule_tasks`): the link when a check-in
+falls due, one reminder if it is still unanswered, the specialist's alert, and
+retention.
 
 As with consultation reminders, each message is *claimed* with a conditional UPDATE
 before it is sent, so two clusters never send it twice; a send that fails gives the
@@ -16,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cms import dates
 from consultations.models import ConsentRecord
-from consultations.notifications import Message, notify
+from core import dates
+from core.notifications import Message, notify
+from core.transliteration import in_reader_script
 
 from .models import CheckIn
 from .services import checkins_retention_delete
@@ -69,7 +71,12 @@ def _link_message(checkin: CheckIn, *, kind: str) -> Message:
             sms_text = _(
                 "Komak: a reminder, %(specialist)s asks how you are. Answer: %(link)s"
             )
-        return Message(subject=subject, text=text % params, sms_text=sms_text % params)
+        # In the client's script too: a specialist's Latin name in Cyrillic.
+        return Message(
+            subject=in_reader_script(subject),
+            text=in_reader_script(text % params),
+            sms_text=in_reader_script(sms_text % params),
+        )
 
 
 def _claim(checkin_id: int, *, field: str, now: datetime) -> bool:
@@ -145,14 +152,18 @@ def checkin_alert_send(checkin_id: int) -> bool:
     with translation.override(_language(specialist)):
         link = _site_url(reverse("wellbeing_index"))
         message = Message(
-            subject=_("A check-in answer needs your attention"),
-            text=_(
-                "One of your clients answered a check-in with a low score or a "
-                "fall since the last one. Please look at it soon:\n%(link)s"
-            )
-            % {"link": link},
-            sms_text=_("Komak: a client's check-in needs your attention. %(link)s")
-            % {"link": link},
+            subject=in_reader_script(_("A check-in answer needs your attention")),
+            text=in_reader_script(
+                _(
+                    "One of your clients answered a check-in with a low score or a "
+                    "fall since the last one. Please look at it soon:\n%(link)s"
+                )
+                % {"link": link}
+            ),
+            sms_text=in_reader_script(
+                _("Komak: a client's check-in needs your attention. %(link)s")
+                % {"link": link}
+            ),
         )
     try:
         return notify(user=specialist, message=message) > 0

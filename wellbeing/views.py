@@ -20,8 +20,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.models import AuditAction
 from audit.services import audit_record
-from cms import dates
 from consultations.models import BookingStatus, SpecialistProfile
+from core import dates
 
 from . import selectors, services, who5
 from .charts import alert_notes, score_chart

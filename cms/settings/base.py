@@ -44,6 +44,8 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "daphne",
+    # The ground floor every app below stands on; it imports none of them.
+    "core",
     "accounts",
     "cms",
     "learning",
@@ -98,12 +100,12 @@ MIDDLEWARE = [
     "cms.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "cms.transliteration.CyrillicPageMiddleware",
+    "core.transliteration.CyrillicPageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Django's LocaleMiddleware, after authentication to follow the account's language.
-    "cms.languages.LanguageMiddleware",
+    "core.languages.LanguageMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -135,7 +137,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "cms.context_processors.site_links",
                 "accounts.context_processors.comfort",
-                "accounts.context_processors.main_links",
+                "cms.context_processors.main_links",
                 "csp.context_processors.nonce",
             ],
         },
@@ -293,7 +295,7 @@ ACCOUNT_SESSION_REMEMBER = None
 # Sign-in with a phone number and a code by SMS (accounts/otp.py, docs/sign-in.md):
 # 6 digits, valid 5 minutes, 5 tries. "Remember this phone" keeps the session for
 # KOMAK_REMEMBERED_PHONE_DAYS (never for staff). The SMS backend is a dotted path with
-# the interface of consultations.notifications; the default writes the code to the
+# the interface of core.notifications; the default writes the code to the
 # server log, so production must set a real gateway.
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 5 * 60
@@ -305,15 +307,14 @@ ACCOUNT_LOGIN_BY_CODE_FORMAT = ACCOUNT_PHONE_VERIFICATION_CODE_FORMAT
 ACCOUNT_PHONE_VERIFICATION_TIMEOUT = ACCOUNT_LOGIN_BY_CODE_TIMEOUT
 ACCOUNT_PHONE_VERIFICATION_MAX_ATTEMPTS = ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS
 KOMAK_SMS_BACKEND = os.environ.get(
-    "KOMAK_SMS_BACKEND", "consultations.notifications.LoggingSmsBackend"
+    "KOMAK_SMS_BACKEND", "core.notifications.LoggingSmsBackend"
 )
-# Reminders go by every backend listed (consultations/notifications.py): e-mail, and
+# Reminders go by every backend listed (core/notifications.py): e-mail, and
 # SMS through the logging backend in development; `check --deploy` refuses the logging
 # one here too (set accounts.sms.EskizSmsBackend in production).
 KOMAK_NOTIFICATION_BACKENDS = env_list(
     "KOMAK_NOTIFICATION_BACKENDS",
-    "consultations.notifications.EmailBackend,"
-    "consultations.notifications.LoggingSmsBackend",
+    "core.notifications.EmailBackend,core.notifications.LoggingSmsBackend",
 )
 # The Eskiz.uz gateway (accounts/sms.py), for KOMAK_SMS_BACKEND =
 # accounts.sms.EskizSmsBackend; `check --deploy` refuses the logging backend.
@@ -355,7 +356,7 @@ STAFF_SESSION_IDLE_SECONDS = 15 * 60
 # append to X-Forwarded-For. The client is the address the outermost one appended,
 # the TRUSTED_PROXY_COUNT-th from the right; whatever stands left of it was written by
 # the client and is never believed. 0 (Daphne alone): the header is ignored.
-# cms/proxy.py sets the address Django (REMOTE_ADDR: audit records) and the call
+# core/proxy.py sets the address Django (REMOTE_ADDR: audit records) and the call
 # consumer see; allauth reads the same hop for its limits. docs/deployment.md.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
@@ -411,23 +412,23 @@ STORAGES = {
     },
 }
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
-# A file past its view's limit stops being written (cms/uploads.py); the rest as usual.
+# A file past its view's limit stops being written (core/uploads.py); the rest as usual.
 FILE_UPLOAD_HANDLERS = [
-    "cms.uploads.LimitedUploadHandler",
+    "core.uploads.LimitedUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 # Uploads are never served as a folder: Django's views decide who may fetch a file
 # (a lesson's video files only where the lesson is visible to that person: videos/
 # views.py; documents by Wagtail's own view and collection privacy; image renditions
-# are public) and the file is then sent by cms/media.py. Behind nginx
+# are public) and the file is then sent by core/media.py. Behind nginx
 # (MEDIA_ACCEL_REDIRECT) the view only answers `X-Accel-Redirect:
 # MEDIA_ACCEL_PREFIX<path under MEDIA_ROOT>` and nginx streams the file from its
 # `internal` location (deploy/nginx/komak.conf); otherwise Daphne streams it.
 MEDIA_ACCEL_REDIRECT = env_bool("MEDIA_ACCEL_REDIRECT", False)
 MEDIA_ACCEL_PREFIX = "/_protected/"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
-SENDFILE_BACKEND = "cms.media"
+SENDFILE_BACKEND = "core.media"
 
 # Wagtail.
 WAGTAIL_SITE_NAME = "Koʻmak"
@@ -438,7 +439,7 @@ WAGTAILADMIN_BASE_URL = os.environ.get(
 )
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # Sound files too: a recording of the caller in a practice simulation
-# (cms/simulation_blocks.py, AUDIO_EXTENSIONS).
+# (learning/simulation_blocks.py, AUDIO_EXTENSIONS).
 WAGTAILDOCS_EXTENSIONS = [
     "csv",
     "docx",
@@ -455,20 +456,20 @@ WAGTAILDOCS_EXTENSIONS = [
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # SVG too: the illustrations of courses and steps are small drawings
 # (demo/pictures/). Templates show an SVG as it is (`preserve-svg`), never
-# rasterised; its renditions are sent with a CSP that forbids scripts (cms/media.py,
+# rasterised; its renditions are sent with a CSP that forbids scripts (core/media.py,
 # deploy/nginx/komak.conf).
 WAGTAILIMAGES_EXTENSIONS = ["avif", "gif", "jpg", "jpeg", "png", "webp", "svg"]
 # Content translation (wagtail-localize): trainers translate pages into Russian,
 # Karakalpak and English in the admin. Every other locale is synchronised from Uzbek
 # (cms/setup.py): a page not yet translated is there as an alias showing the Uzbek
 # text, so every course exists under every language prefix. In Uzbek Cyrillic that
-# alias is written in Cyrillic as it is sent (cms/transliteration.py); a trainer who
+# alias is written in Cyrillic as it is sent (core/transliteration.py); a trainer who
 # writes a Cyrillic version by hand translates the page into "Uzbek (Cyrillic)".
 WAGTAIL_I18N_ENABLED = True
 # "Machine translate" from Uzbek Latin to Uzbek Cyrillic is our transliteration; no
 # other pair is offered (no text leaves the server for an outside service).
 WAGTAILLOCALIZE_MACHINE_TRANSLATOR = {
-    "CLASS": "cms.transliteration.CyrillicMachineTranslator",
+    "CLASS": "core.transliteration.CyrillicMachineTranslator",
     "OPTIONS": {},
 }
 WAGTAIL_CONTENT_LANGUAGES = [
@@ -556,7 +557,7 @@ LOGGING = {
     },
 }
 KOMAK_DEMO_DATA_ALLOWED = True
-# `make run` keeps one demo talk joinable (consultations/demo.py, demo_talk_keep);
+# `make run` keeps one demo talk joinable (demo/talk.py, demo_talk_keep);
 # production never does.
 KOMAK_DEMO_KEEP_TALK = env_bool("KOMAK_DEMO_KEEP_TALK", False)
 # `manage.py demo_call_rooms` (the load test's call rooms) also needs this: a

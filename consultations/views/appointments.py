@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.transliteration import in_reader_script
+
 from .. import selectors, services
 from ..forms import TOPIC_NAMES, RescheduleForm
 from ..ics import booking_calendar
@@ -197,10 +199,13 @@ def calendar(request, booking_id: int):
             % {"url": call_url},
         ]
     )
+    # A calendar file is no page: its words are put in the reader's script here.
     body = booking_calendar(
         booking=booking,
-        summary=_("Koʻmak: talk with %(name)s") % {"name": other.get_full_name()},
-        description=description,
+        summary=in_reader_script(
+            _("Koʻmak: talk with %(name)s") % {"name": other.get_full_name()}
+        ),
+        description=in_reader_script(description),
         url=call_url,
         host=urlsplit(settings.WAGTAILADMIN_BASE_URL).hostname or "komak",
     )

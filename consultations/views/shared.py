@@ -10,7 +10,7 @@ from django.shortcuts import render
 from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from cms import dates
+from core import dates
 
 from .. import selectors, services
 from ..forms import slot_value

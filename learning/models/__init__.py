@@ -1,6 +1,7 @@
 """Models of the learning app, one submodule per subject, re-exported here.
 
-- `courses`: course and lesson pages, progress events and their summaries;
+- `pages`: the course list, course and lesson pages, and what they read to render;
+- `progress`: progress events and their summaries;
 - `programs`: training programs for social workers, cohorts and enrolments;
 - `assessments`: attempts at a course's final assessment;
 - `certificates`: certificates, their revocation and deadline reminders;
@@ -10,20 +11,17 @@
 
 from .assessments import AssessmentAttempt
 from .certificates import Certificate, DeadlineReminder
-from .courses import (
+from .help import HelpMode, LessonHelp
+from .pages import (
     Audience,
     CourseIndexPage,
     CoursePage,
     DirectChildRouteMixin,
     LessonPage,
-    LessonProgress,
-    LessonVisit,
     Level,
-    PracticeAnswer,
-    ProgressEvent,
 )
-from .help import HelpMode, LessonHelp
 from .programs import Cohort, Enrolment, Program, ProgramCourse
+from .progress import LessonProgress, LessonVisit, PracticeAnswer, ProgressEvent
 from .simulations import SimulationRun
 
 __all__ = [

@@ -11,7 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .courses import CoursePage, LessonPage
+from .pages import CoursePage, LessonPage
 
 
 class HelpMode(models.TextChoices):

@@ -4,12 +4,13 @@ The server, not the browser, keeps the current screen: a choice is accepted only
 it is offered on the screen the run is at, so a forged form cannot jump to the safe
 ending. Each try is its own row, numbered, so "fell for it on the first try" can be
 counted per simulation.
+
+The lesson is named by label, not imported: lesson pages read these runs to show
+which simulations are done (learning/models/pages.py).
 """
 
 from django.conf import settings
 from django.db import models
-
-from .courses import LessonPage
 
 
 class SimulationRun(models.Model):
@@ -23,7 +24,7 @@ class SimulationRun(models.Model):
     # Always the Uzbek lesson, as for other progress: the block ids are the same in
     # its translations.
     lesson = models.ForeignKey(
-        LessonPage,
+        "learning.LessonPage",
         on_delete=models.CASCADE,
         related_name="+",
     )

@@ -9,13 +9,28 @@ from django.utils.html import format_html
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from cms.templatetags.komak_languages import shown_in_uzbek
+from core.templatetags.komak_languages import shown_in_uzbek
+from core.transliteration import in_reader_script
 
 from ..answers import VERDICTS
 
 CYRILLIC_UZBEK = "uz-cyrl"
 
 register = template.Library()
+
+
+@register.filter(name="in_reader_script")
+def data_in_reader_script(data):
+    """The texts in `data` (a text, or the lists and dicts of a `json_script` data
+    block) in the reader's script. A data block is a <script>, which the Cyrillic
+    page writer leaves as it is, so its Uzbek Latin words are written here."""
+    if isinstance(data, str):
+        return in_reader_script(data)
+    if isinstance(data, list | tuple):
+        return [data_in_reader_script(item) for item in data]
+    if isinstance(data, dict):
+        return {key: data_in_reader_script(value) for key, value in data.items()}
+    return data
 
 
 @register.simple_tag

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from core.transliteration import in_reader_script
+
 register = template.Library()
 
 # The lesson page itself, its styles and scripts, as saved: measured on the demo
@@ -105,7 +107,9 @@ def offline_lesson(page) -> dict:
         )
     published = page.last_published_at
     return {
-        "title": page.title,
+        # Shown in the list of saved lessons, which this data block reaches
+        # without passing the Cyrillic page writer.
+        "title": in_reader_script(page.title),
         "url": page.url,
         "published": published.isoformat() if published else "",
         "video": video,

@@ -7,12 +7,12 @@
 // hls.js is loaded once the page has loaded, so it never holds up the lesson's text.
 // It starts on the lowest picture quality unless the learner chose better, says how
 // much a play costs before it starts, offers "Data saver" (sound only, with the
-// transcript), remembers these choices, and saves the position through the progress
-// endpoint so the learner resumes where they stopped. Once the page has settled, the
-// playlists, the init segment and the captions are fetched into the HTTP cache (a few
-// KB), so pressing Play costs one round trip: the first media segment. Without
-// JavaScript the <video> element still plays (native HLS, or the small MP4) with the
-// browser's own controls.
+// transcript), remembers these choices, and saves the position as a progress event of
+// the page's visit (progress-queue.js) so the learner resumes where they stopped.
+// Once the page has settled, the playlists, the init segment and the captions are
+// fetched into the HTTP cache (a few KB), so pressing Play costs one round trip: the
+// first media segment. Without JavaScript the <video> element still plays (native HLS,
+// or the small MP4) with the browser's own controls.
 // Where this script takes over, the native controls go and ours are the only ones:
 // one Play button, "10 seconds back" and a position slider in place of the native
 // seek bar, quality and speed choices sized for a 320 px phone.
@@ -21,7 +21,7 @@ const QUALITY_KEY = "komak.video.quality";
 const SAVER_KEY = "komak.video.saver";
 const SPEED_KEY = "komak.video.speed";
 const POSITION_KEY = "komak.video.position.";
-const QUEUE_KEY = "komak.video.queue";
+const OLD_QUEUE_KEY = "komak.video.queue"; // before the shared progress queue
 const SAVE_EVERY_SECONDS = 15;
 
 function stored(key) {
@@ -40,67 +40,48 @@ function store(key, value) {
   }
 }
 
-function newId() {
-  if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-// Positions go to the same endpoint as the lesson's other progress events, in a queue
-// of their own that survives a dropped connection (ids make retries count once).
+// Positions are events of the page's one visit, in the lesson's one progress queue
+// (progress-queue.js): they wait there through a dropped connection or a reload and
+// progress.js sends them with the other steps, once. Only for a signed-in learner
+// (the page names an endpoint then); a visitor's page does not even load the queue.
 const lessonEl = document.querySelector("[data-lesson]");
 const progressUrl = lessonEl && lessonEl.dataset.progressUrl;
-const visitId = newId();
-let sending = false;
+const owner = lessonEl && lessonEl.dataset.learner;
+const progressQueue =
+  progressUrl && owner
+    ? import("./progress-queue.js")
+        .then(adoptOldQueue)
+        .catch(() => null) // not loaded (offline, not saved): positions stay local
+    : null;
 
-function csrfToken() {
-  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-  return input ? input.value : "";
-}
-
-function queueLoad() {
+// Positions queued by this script before the shared queue, in localStorage.
+async function adoptOldQueue(progress) {
+  let old = [];
   try {
-    return JSON.parse(stored(QUEUE_KEY)) || [];
+    old = JSON.parse(stored(OLD_QUEUE_KEY)) || [];
   } catch {
-    return [];
+    old = [];
   }
+  if (old.length) {
+    const queue = await progress.pageQueue();
+    for (const event of old) await queue.add({ id: event.id, owner, endpoint: progressUrl, event });
+    store(OLD_QUEUE_KEY, "[]");
+    progress.sendSoon();
+  }
+  return progress;
 }
 
 async function positionSend(position) {
-  if (!progressUrl) return;
-  const queue = queueLoad();
-  queue.push({
-    id: newId(),
+  const progress = await progressQueue;
+  if (!progress) return;
+  await progress.queueEvent({
+    owner,
+    endpoint: progressUrl,
     lesson: Number(lessonEl.dataset.lesson),
-    visit: visitId,
     type: "video",
-    at: new Date().toISOString(),
-    position: Math.round(position * 10) / 10,
+    fields: { position: Math.round(position * 10) / 10 },
   });
-  // Only the latest positions matter: keep the queue short on a long offline spell.
-  store(QUEUE_KEY, JSON.stringify(queue.slice(-20)));
-  if (sending) return;
-  sending = true;
-  const batch = queueLoad();
-  try {
-    const response = await fetch(progressUrl, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
-      body: JSON.stringify({ events: batch }),
-    });
-    if (response.ok || (response.status >= 400 && response.status < 500 && response.status !== 408 && response.status !== 429)) {
-      const sent = new Set(batch.map((event) => event.id));
-      store(QUEUE_KEY, JSON.stringify(queueLoad().filter((event) => !sent.has(event.id))));
-    }
-  } catch {
-    // Offline: sent with the next position.
-  } finally {
-    sending = false;
-  }
+  progress.sendSoon();
 }
 
 function warm(url) {

@@ -8,6 +8,10 @@
 // `endpoint` lets a service worker send them with no page open. No DOM here, so a
 // service worker can import this module too. Without IndexedDB (some private modes)
 // the same stores live in localStorage, and in memory if that fails as well.
+//
+// On a lesson page every script that records progress (progress.js, player.js) goes
+// through this module, and a module runs once per page: so one page load is one visit
+// (one LessonVisit on the server), whatever parts of the lesson the learner used.
 
 const DB_NAME = "komak-progress";
 const WAITING = "waiting";
@@ -15,6 +19,20 @@ const REFUSED = "refused";
 const MAX_BATCH = 50; // the server's MAX_EVENTS_PER_REQUEST
 // The Background Sync tag a service worker answers by calling drain().
 export const SYNC_TAG = "komak-progress";
+
+// An id for an event or a visit, made on the device (a version 4 UUID).
+export function newId() {
+  if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
+  // crypto.randomUUID needs a secure context; fall back to getRandomValues.
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6] & 0x0f) | 0x40;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+// This page's visit: the same for every script of the page (see the top).
+export const visitId = newId();
 
 function done(request) {
   return new Promise((resolve, reject) => {
@@ -113,6 +131,36 @@ export async function openQueue() {
   } catch {
     return storageStores();
   }
+}
+
+// The page's one queue. One, not one per script: where it lives in memory (no
+// storage at all), a second copy would hold events the sender never sees.
+let pageQueuePromise = null;
+export function pageQueue() {
+  pageQueuePromise = pageQueuePromise || openQueue();
+  return pageQueuePromise;
+}
+
+// Who sends what is queued on this page (progress.js: it retries, and says on the
+// page how many steps wait). A script that only records, like the video player,
+// asks it through sendSoon(); with no sender the events wait for the next page or
+// the service worker's Background Sync.
+const senders = new Set();
+export function onSendRequest(send) {
+  senders.add(send);
+}
+
+export function sendSoon() {
+  for (const send of senders) send();
+}
+
+// Keeps one lesson event of this visit on the phone until the server acknowledges
+// it. `id` is the form's own where a form carries one (sent with and without
+// JavaScript, it counts once).
+export async function queueEvent({ owner, endpoint, lesson, type, fields = {}, id = newId() }) {
+  const event = { id, lesson, visit: visitId, type, at: new Date().toISOString(), ...fields };
+  await (await pageQueue()).add({ id, owner, endpoint, event });
+  return event;
 }
 
 // Sends the owner's waiting events in batches until none is left or the server

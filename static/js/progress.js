@@ -6,7 +6,15 @@
 // Sync where a service worker exists. The server stores an event id once, so retries
 // never count twice. Without JavaScript the same forms post normally.
 
-import { SYNC_TAG, drain, openQueue } from "./progress-queue.js";
+import { csrfToken } from "./csrf.js";
+import {
+  SYNC_TAG,
+  drain,
+  newId,
+  onSendRequest,
+  pageQueue,
+  queueEvent,
+} from "./progress-queue.js";
 
 const HEARTBEAT_SECONDS = 30;
 const FIRST_RETRY_MS = 2000;
@@ -21,25 +29,6 @@ const T = wordsEl ? JSON.parse(wordsEl.textContent) : {};
 const statusEl = document.querySelector("[data-sync-status]");
 const refusedEl = document.querySelector("[data-refused]");
 
-function newId() {
-  if (self.crypto && crypto.randomUUID) return crypto.randomUUID();
-  // crypto.randomUUID needs a secure context; fall back to getRandomValues.
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6] & 0x0f) | 0x40;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-}
-
-// Read again before every request: signing in again gives a new token, in the cookie
-// at once (also when the sign-in happened in another tab), in the page after a reload.
-function csrfToken() {
-  const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
-  if (cookie) return decodeURIComponent(cookie.slice("csrftoken=".length));
-  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
-  return input ? input.value : "";
-}
-
 // "3 steps waiting to be sent" in the page's language: the server sends each plural
 // form once and, for n = 0…199, which form gettext picks (beyond 199 the forms repeat
 // with n % 100, as in every plural rule of our languages).
@@ -49,8 +38,7 @@ function waitingWords(n) {
   return form.replace("%(count)s", n);
 }
 
-const visitId = newId();
-const queuePromise = openQueue();
+const queuePromise = pageQueue();
 let lastState = null;
 // "Saved" is said only to someone who was told that steps were waiting.
 let toldWaiting = false;
@@ -98,17 +86,9 @@ async function render() {
   }
 }
 
-async function enqueue(type, fields = {}, id = newId()) {
-  const event = {
-    id,
-    lesson: Number(lessonEl.dataset.lesson),
-    visit: visitId,
-    type,
-    at: new Date().toISOString(),
-    ...fields,
-  };
-  await (await queuePromise).add({ id, owner, endpoint, event });
-  return event;
+function enqueue(type, fields = {}, id = newId()) {
+  const lesson = Number(lessonEl.dataset.lesson);
+  return queueEvent({ owner, endpoint, lesson, type, fields, id });
 }
 
 async function askBackgroundSync() {
@@ -133,6 +113,7 @@ function flush() {
   return chain;
 }
 
+// csrfToken is read again before every request: signing in again gives a new token.
 async function drainOnce() {
   const result = await drain(await queuePromise, { owner, csrf: csrfToken });
   lastState = result.state;
@@ -171,7 +152,7 @@ function showFeedback(result) {
 }
 
 // The right options and each option's feedback, where the trainer let the phone
-// check this question (cms.blocks.LessonPracticeQuestionBlock, `check_on_phone`);
+// check this question (learning.blocks.LessonPracticeQuestionBlock, `check_on_phone`);
 // null where the answer stays secret on the server.
 function phoneCheck(question) {
   const data = document.getElementById(`q-${question}-check`);
@@ -249,6 +230,8 @@ async function adoptOldQueue() {
 }
 
 if (lessonEl && endpoint && owner) {
+  // The video player's positions, queued in this same visit, are sent from here.
+  onSendRequest(flush);
   adoptOldQueue()
     .then(() => enqueue("open"))
     .then(flush)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from accounts.phone import normalize_phone, phone_display
 from accounts.regions import Region
-from tests.factories import PASSWORD, user_create
+from tests.accounts.factories import PASSWORD, user_create
 from tests.support.i18n import uz
 from tests.support.sign_in_here import assert_sign_in_here
 

@@ -15,8 +15,8 @@ from django.test import Client
 from django.utils import translation
 
 from accounts.mfa import totp_enrol
+from tests.accounts.factories import PASSWORD, user_create
 from tests.cms.test_admin_language import visible_text
-from tests.factories import PASSWORD, user_create
 from tests.support.i18n import uz
 from tests.support.mfa import MFA_PAGE
 

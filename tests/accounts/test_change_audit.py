@@ -14,7 +14,7 @@ from django.urls import reverse
 from accounts.mfa import totp_enrol
 from accounts.services import email_pseudonym
 from audit.models import AuditAction, AuditRecord
-from tests.factories import PASSWORD, user_create
+from tests.accounts.factories import PASSWORD, user_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_limits")]
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.comfort import COOKIE_NAME
-from tests.factories import PASSWORD, user_create
+from tests.accounts.factories import PASSWORD, user_create
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db

@@ -19,8 +19,12 @@ from audit.selectors import audit_chain_verify
 from audit.services import audit_record
 from consultations import services as consultation_services
 from consultations.models import Booking, BookingStatus, ConsentRecord, SessionNote
-from tests.consultations.test_booking import client_create, specialist_create
-from tests.factories import PASSWORD, booking_create, user_create
+from tests.accounts.factories import PASSWORD, user_create
+from tests.consultations.factories import (
+    booking_create,
+    client_create,
+    specialist_create,
+)
 from tests.support.i18n import uz
 from tests.support.sign_in_here import assert_sign_in_here
 
@@ -293,7 +297,7 @@ class AccountDeletionTests:
         assert audit_chain_verify().ok
 
     def test_learning_progress_is_deleted(self, client):
-        from tests.factories import course_create
+        from tests.learning.factories import course_create
 
         person = user_create()
         _course, (lesson, *_rest) = course_create(lessons=1)

@@ -18,7 +18,7 @@ from django.utils.html import escape
 
 from accounts.services import phone_pseudonym
 from audit.models import AuditAction, AuditRecord
-from tests.factories import user_create
+from tests.accounts.factories import user_create
 from tests.support.i18n import uz
 from tests.support.sign_in_here import assert_sign_in_here
 
@@ -396,7 +396,7 @@ class DoubleSubmitTests:
         self, person, django_capture_on_commit_callbacks
     ):
         # Two confirmations racing past the session: the service changes once.
-        from accounts.services import user_phone_change
+        from accounts.phone_change import user_phone_change
 
         with django_capture_on_commit_callbacks(execute=True):
             assert user_phone_change(user=person, phone=NEW) is True

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.mfa import totp_enrol
-from tests.factories import user_create
+from tests.accounts.factories import user_create
 from tests.support.i18n import uz
 from tests.support.mfa import MFA_PAGE, candidate_codes
 from tests.support.sign_in_here import assert_sign_in_here
@@ -207,7 +207,7 @@ class PhoneCodeSignInTests:
         assert uz("Please type your phone number.") in page_text(response)
 
     def test_password_sign_in_stays(self, client):
-        from tests.factories import PASSWORD
+        from tests.accounts.factories import PASSWORD
 
         user_create(username="saodat", phone_number=PHONE)
         response = client.post(

@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from accounts.checks import email_backend_check, sms_backends_refuse_logging
 from tests.security.test_headers import REPO, production_env
 
-LOGGING_SMS = "consultations.notifications.LoggingSmsBackend"
+LOGGING_SMS = "core.notifications.LoggingSmsBackend"
 ESKIZ = "accounts.sms.EskizSmsBackend"
 UNDELIVERED = [
     "django.core.mail.backends.console.EmailBackend",
@@ -90,7 +90,7 @@ class LoggingSmsRefusedAtStartTests:
             {"KOMAK_SMS_BACKEND": None},  # the default is the logging backend
             {
                 "KOMAK_NOTIFICATION_BACKENDS": (
-                    f"consultations.notifications.EmailBackend,{LOGGING_SMS}"
+                    f"core.notifications.EmailBackend,{LOGGING_SMS}"
                 )
             },
         ],
@@ -126,7 +126,5 @@ class LoggingSmsRefusedAtStartTests:
         with pytest.raises(ImproperlyConfigured):
             sms_backends_refuse_logging()
         settings.KOMAK_SMS_BACKEND = ESKIZ
-        settings.KOMAK_NOTIFICATION_BACKENDS = [
-            "consultations.notifications.EmailBackend"
-        ]
+        settings.KOMAK_NOTIFICATION_BACKENDS = ["core.notifications.EmailBackend"]
         sms_backends_refuse_logging()

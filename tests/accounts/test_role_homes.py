@@ -11,11 +11,15 @@ from django.urls import reverse
 
 from accounts import homes
 from accounts.mfa import totp_enrol
-from tests.consultations.test_booking import client_create, specialist_create
-from tests.factories import PASSWORD, booking_create, user_create
+from tests.accounts.factories import PASSWORD, user_create
+from tests.consultations.factories import (
+    booking_create,
+    client_create,
+    specialist_create,
+)
 from tests.support.i18n import uz
 from tests.support.mfa import MFA_PAGE, candidate_codes
-from tests.urgent.common import specialist_on_duty
+from tests.urgent.factories import specialist_on_duty
 from urgent import services as urgent_services
 
 pytestmark = pytest.mark.django_db

@@ -20,8 +20,8 @@ from audit.chain import pseudonym
 from audit.models import AuditAction, AuditRecord
 from audit.selectors import audit_chain_verify
 from tests.accounts import test_phone_code as phone_code_tests
+from tests.accounts.factories import PASSWORD, user_create
 from tests.accounts.test_phone_code import PHONE, UNKNOWN_PHONE, signed_in, the_code
-from tests.factories import PASSWORD, user_create
 from tests.support.mfa import candidate_codes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_limits")]

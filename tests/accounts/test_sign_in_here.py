@@ -14,9 +14,9 @@ from django.utils import translation
 from accounts.mfa import totp_enrol
 from accounts.middleware import LAST_SEEN_SESSION_KEY
 from accounts.sign_in_here import SIGN_IN_HERE_HEADER, asked_path_of_redirect
+from tests.accounts.factories import PASSWORD, user_create
 from tests.accounts.test_phone_code import PHONE, the_code
-from tests.consultations.test_booking import client_create
-from tests.factories import PASSWORD, user_create
+from tests.consultations.factories import client_create
 from tests.support.i18n import uz
 from tests.support.sign_in_here import assert_sign_in_here
 

@@ -1,6 +1,6 @@
 """Sign-in limits count the person, not the spelling, and the address is the
 client's behind our proxies (accounts/adapter.py, accounts/selectors.py,
-cms/proxy.py; issue 13).
+core/proxy.py; issue 13).
 
 Every limit is reached through the real sign-in pages. A phone number may be typed
 in many ways (with or without +998, 998 or the old domestic 8, with spaces, dashes,
@@ -12,7 +12,7 @@ import pytest
 from django.utils.html import escape
 
 from accounts.phone import normalize_phone
-from tests.factories import PASSWORD, user_create
+from tests.accounts.factories import PASSWORD, user_create
 from tests.support.i18n import uz
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_limits")]

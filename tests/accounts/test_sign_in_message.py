@@ -5,7 +5,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 
 from accounts.templatetags.accounts_tags import person_name
-from tests.factories import PASSWORD, user_create
+from tests.accounts.factories import PASSWORD, user_create
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db

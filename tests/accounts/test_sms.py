@@ -20,8 +20,8 @@ from django.urls import reverse
 
 from accounts.checks import notification_backends_check, sms_backend_check
 from accounts.sms import TOKEN_CACHE_KEY, EskizSmsBackend, SmsGatewayError
-from consultations.notifications import Message
-from tests.factories import user_create
+from core.notifications import Message
+from tests.accounts.factories import user_create
 
 PHONE = "+998901112233"
 MESSAGE = Message(
@@ -30,7 +30,7 @@ MESSAGE = Message(
     sms_text="Koʻmak sign-in code: 482913.",
 )
 ESKIZ = "accounts.sms.EskizSmsBackend"
-LOGGING = "consultations.notifications.LoggingSmsBackend"
+LOGGING = "core.notifications.LoggingSmsBackend"
 
 
 @dataclass
@@ -351,7 +351,7 @@ class ReminderBackendsDeployCheckTests:
     ):
         settings.DEBUG = False
         settings.KOMAK_NOTIFICATION_BACKENDS = [
-            "consultations.notifications.EmailBackend",
+            "core.notifications.EmailBackend",
             LOGGING,
         ]
         (error,) = notification_backends_check()
@@ -361,7 +361,7 @@ class ReminderBackendsDeployCheckTests:
     def test_email_and_eskiz_pass_and_debug_allows_the_log(self, settings):
         settings.DEBUG = False
         settings.KOMAK_NOTIFICATION_BACKENDS = [
-            "consultations.notifications.EmailBackend",
+            "core.notifications.EmailBackend",
             "accounts.sms.EskizSmsBackend",
         ]
         assert notification_backends_check() == []
@@ -371,7 +371,7 @@ class ReminderBackendsDeployCheckTests:
 
     def test_a_backend_that_cannot_be_loaded_is_refused(self, settings):
         settings.DEBUG = False
-        settings.KOMAK_NOTIFICATION_BACKENDS = ["consultations.notifications.Nope"]
+        settings.KOMAK_NOTIFICATION_BACKENDS = ["core.notifications.Nope"]
         assert [error.id for error in notification_backends_check()] == [
             "accounts.E004"
         ]

@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from consultations.models import Booking, SpecialistProfile
 from learning.models import LessonProgress
-from tests.factories import course_create, user_create
+from tests.accounts.factories import user_create
+from tests.learning.factories import course_create
 
 TODAY = date(2026, 11, 15)  # ages: born 1951 -> 75 (70-79), 1941 -> 85 (80+)
 

@@ -9,10 +9,10 @@ from django_q.models import Schedule
 
 from analytics.aggregates import crosstab, grouped_measure, monthly, tables_compute
 from analytics.models import AnalyticsTable, Population
-from analytics.suppression import suppress_small_groups
 from analytics.tasks import analytics_refresh
+from core.suppression import suppress_small_groups
+from tests.accounts.factories import user_create
 from tests.analytics.fixtures import TODAY, population_make, specialist_make
-from tests.factories import user_create
 from urgent.models import UrgentRequest
 from wellbeing.models import CheckIn
 
@@ -152,8 +152,8 @@ class HandComputedTests:
 @pytest.mark.django_db
 class ScheduleTests:
     def test_the_command_registers_the_schedule_once(self):
-        call_command("schedule_analytics_tasks")
-        call_command("schedule_analytics_tasks")
+        call_command("schedule_tasks")
+        call_command("schedule_tasks")
         schedule = Schedule.objects.get(name="analytics: compute the needs analytics")
         assert schedule.func == "analytics.tasks.analytics_refresh"
         assert schedule.minutes == 60

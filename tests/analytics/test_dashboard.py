@@ -15,10 +15,9 @@ from analytics.models import AnalyticsTable
 from analytics.tasks import analytics_refresh
 from analytics.wagtail_hooks import analytics_menu_item
 from audit.models import AuditAction, AuditRecord
-from cms import dates
+from core import dates
+from tests.accounts.factories import coordinator_create, trainer_create, user_create
 from tests.analytics.fixtures import population_make
-from tests.factories import user_create
-from tests.learning.training import coordinator_create, trainer_create
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from analytics.suppression import suppress_small_groups
+from core.suppression import suppress_small_groups
 
 
 def lines(grid, *, row_totals=True, column_totals=True):

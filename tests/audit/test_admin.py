@@ -9,7 +9,7 @@ from audit.chain import pseudonym
 from audit.models import AuditAction, AuditRecord
 from audit.selectors import audit_address_shown, audit_chain_verify
 from audit.services import audit_record
-from tests.factories import user_create
+from tests.accounts.factories import user_create
 
 pytestmark = pytest.mark.django_db
 

@@ -32,9 +32,9 @@ from audit.models import (
 from audit.selectors import audit_chain_verify
 from audit.services import audit_record
 from audit.tasks import audit_chain_check
+from tests.accounts.factories import user_create
 from tests.audit.tampering import chain_of as records_of
 from tests.audit.tampering import head_set, raw_delete, raw_update, trigger_off
-from tests.factories import user_create
 
 pytestmark = pytest.mark.django_db
 

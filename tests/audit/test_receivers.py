@@ -9,7 +9,7 @@ from django.urls import reverse
 from audit.chain import pseudonym
 from audit.models import AuditAction, AuditRecord
 from audit.selectors import audit_chain_verify
-from tests.factories import PASSWORD, user_create
+from tests.accounts.factories import PASSWORD, user_create
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()

@@ -36,7 +36,9 @@ from consultations.models import SpecialistProfile
 from consultations.services import session_note_save
 from learning.events import EventIn
 from learning.services import progress_events_record
-from tests.factories import booking_create, course_create, user_create
+from tests.accounts.factories import user_create
+from tests.consultations.factories import booking_create
+from tests.learning.factories import course_create
 
 specialist_user = user_create(roles=("Specialist",))
 specialist = SpecialistProfile.objects.create(
@@ -136,7 +138,7 @@ from audit.services import audit_record
 from consultations.models import Booking, SessionNote
 from consultations.services import session_note_save
 from datetime import timedelta
-from tests.factories import booking_create
+from tests.consultations.factories import booking_create
 first = Booking.objects.order_by("pk").first()
 booking = booking_create(client=first.client, specialist=first.specialist,
                          starts_in=timedelta(days=20))

@@ -16,7 +16,8 @@ from wagtail.models import Locale
 
 from demo.translation import page_translation_publish
 from learning.models import CoursePage, LessonProgress
-from tests.factories import course_create, user_create
+from tests.accounts.factories import user_create
+from tests.learning.factories import course_create
 from tests.support.mfa import mark_second_factor_passed
 
 pytestmark = pytest.mark.django_db
@@ -166,9 +167,14 @@ class ContentTranslationTests:
         user = user_create()
         client.force_login(user)
         response = client.post(
-            f"/ru/kurslar/{course_page.slug}/dars-1/", {"action": "complete"}
+            f"/ru/learning/lessons/{russian(lessons[0]).pk}/form/",
+            {"action": "complete"},
         )
         assert response.status_code == 302
+        assert (
+            response["Location"]
+            == f"/ru/kurslar/{course_page.slug}/dars-1/#lesson-done"
+        )
         progress = LessonProgress.objects.get(user=user)
         assert progress.lesson_id == lessons[0].pk
         assert progress.course_id == course_page.pk

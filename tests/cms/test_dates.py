@@ -13,8 +13,8 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cms import dates
-from cms.transliteration import html_to_cyrillic, latin_to_cyrillic
+from core import dates
+from core.transliteration import html_to_cyrillic, latin_to_cyrillic
 
 DAY = date(2026, 12, 6)
 SAME_MONTH = (date(2026, 12, 6), date(2026, 12, 12))
@@ -110,7 +110,7 @@ def test_each_language_reads_as_its_readers_write(language):
 
 class UzbekTests:
     def test_cyrillic_is_the_latin_transliterated_apart_from_the_soft_sign(self):
-        """The Cyrillic table agrees with cms/transliteration.py except where
+        """The Cyrillic table agrees with core/transliteration.py except where
         Cyrillic Uzbek keeps the Russian spelling of a month alone (декабрь)."""
         for key, latin in EXPECTED["uz"].items():
             cyrillic = EXPECTED["uz-cyrl"][key]
@@ -222,11 +222,11 @@ class PagesAndMessagesTests:
     """Real pages and messages now read grammatically in Russian and Uzbek."""
 
     def test_program_page_deadline(self, client):
-        from tests.learning.training import (
+        from tests.accounts.factories import social_worker_create
+        from tests.learning.factories import (
             bank_course_create,
             enrolment_create,
             program_create,
-            social_worker_create,
         )
 
         course, _ = bank_course_create(lessons=1)
@@ -246,7 +246,7 @@ class PagesAndMessagesTests:
 
     def test_enrolment_closed_message(self):
         from learning.program_services import program_enrolment_check
-        from tests.learning.training import program_create
+        from tests.learning.factories import program_create
 
         this_year = timezone.localdate().year
         program = program_create(
@@ -267,15 +267,15 @@ class PagesAndMessagesTests:
         from django.core import mail
 
         from consultations.tasks import reminders_send
-        from tests.consultations.test_booking import (
+        from tests.consultations.factories import (
             booking_make,
             client_create,
             specialist_create,
         )
 
         settings.KOMAK_NOTIFICATION_BACKENDS = [
-            "consultations.notifications.EmailBackend",
-            "consultations.notifications.LoggingSmsBackend",
+            "core.notifications.EmailBackend",
+            "core.notifications.LoggingSmsBackend",
         ]
         ru_months = (
             "января февраля марта апреля мая июня июля августа сентября "

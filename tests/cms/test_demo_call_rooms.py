@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from consultations.models import Booking, ConsentTerms, SpecialistProfile
 from consultations.selectors import consent_given
-from tests.factories import user_create
+from tests.accounts.factories import user_create
 
 pytestmark = pytest.mark.django_db
 

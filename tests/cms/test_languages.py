@@ -12,9 +12,10 @@ from wagtail_localize.models import Translation, TranslationSource
 from wagtail_localize.strings import StringValue
 
 from cms.management.commands.cyrillic_catalog import transliterate_catalog
-from cms.transliteration import CyrillicMachineTranslator
+from core.transliteration import CyrillicMachineTranslator
 from demo.translation import page_translation_publish
-from tests.factories import course_create, user_create
+from tests.accounts.factories import user_create
+from tests.learning.factories import course_create
 from tests.support.mfa import mark_second_factor_passed
 
 pytestmark = pytest.mark.django_db

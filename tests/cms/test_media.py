@@ -1,4 +1,4 @@
-"""Uploads are sent only by views that checked who asks (cms/media.py): behind nginx
+"""Uploads are sent only by views that checked who asks (core/media.py): behind nginx
 as an `X-Accel-Redirect` to its internal location, in the embedded profile by Daphne
 itself with byte ranges. Image renditions are public; originals and anything else
 in the media folder have no address.
@@ -16,7 +16,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction
 
-from cms.media import media_file_response
+from core.media import media_file_response
 from tests.support.sign_in_here import assert_sign_in_here
 from tests.support.videos import (
     SEGMENT,

@@ -5,7 +5,7 @@ from wagtail.test.utils import WagtailPageTestCase
 
 from cms.models import HomePage, StandardPage
 from learning.models import CourseIndexPage, CoursePage, LessonPage
-from tests.factories import course_create
+from tests.learning.factories import course_create
 
 
 class PageTreeTests(WagtailPageTestCase):
@@ -46,7 +46,7 @@ class PageTreeTests(WagtailPageTestCase):
     def test_lesson_body_validation_refuses_a_question_without_right_answer(self):
         from django.core.exceptions import ValidationError
 
-        from cms.blocks import PracticeQuestionBlock
+        from learning.blocks import PracticeQuestionBlock
 
         block = PracticeQuestionBlock()
         value = block.to_python(
@@ -65,7 +65,7 @@ class PageTreeTests(WagtailPageTestCase):
     def test_single_choice_question_with_two_right_answers_is_refused(self):
         from django.core.exceptions import ValidationError
 
-        from cms.blocks import PracticeQuestionBlock
+        from learning.blocks import PracticeQuestionBlock
 
         block = PracticeQuestionBlock()
         value = block.to_python(

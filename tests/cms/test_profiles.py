@@ -128,7 +128,7 @@ class ProductionSettingsTests:
             "AUDIT_CHECKPOINT_DIR": "/tmp",  # noqa: S108 - never written here
             # Production does not start with the logging SMS backend.
             "KOMAK_SMS_BACKEND": "accounts.sms.EskizSmsBackend",
-            "KOMAK_NOTIFICATION_BACKENDS": "consultations.notifications.EmailBackend",
+            "KOMAK_NOTIFICATION_BACKENDS": "core.notifications.EmailBackend",
         }
         code = (
             "import django; django.setup(); from django.conf import settings as s; "
@@ -150,7 +150,7 @@ class ProductionSettingsTests:
             "AUDIT_CHAIN_KEY": "c" * 48,
             "AUDIT_CHECKPOINT_DIR": "/tmp",  # noqa: S108 - never written here
             "KOMAK_SMS_BACKEND": "accounts.sms.EskizSmsBackend",
-            "KOMAK_NOTIFICATION_BACKENDS": "consultations.notifications.EmailBackend",
+            "KOMAK_NOTIFICATION_BACKENDS": "core.notifications.EmailBackend",
         }
         for address in ("", "http://komak.uz"):
             result = run_python(

@@ -1,4 +1,4 @@
-"""The client's address behind our proxies (cms/proxy.py, TRUSTED_PROXY_COUNT): the
+"""The client's address behind our proxies (core/proxy.py, TRUSTED_PROXY_COUNT): the
 hop the outermost proxy appended, never what the client wrote to the left of it; the
 same for Django, the call consumer's scope and allauth's limits.
 """
@@ -8,7 +8,7 @@ from allauth.core.internal.httpkit import get_client_ip
 from asgiref.sync import async_to_sync
 from django.test import RequestFactory
 
-from cms.proxy import TrustedProxyMiddleware, forwarded_client
+from core.proxy import TrustedProxyMiddleware, forwarded_client
 
 
 class ForwardedClientTests:

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from learning.models import LessonPage
-from tests.factories import course_create
+from tests.learning.factories import course_create
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db

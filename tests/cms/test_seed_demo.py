@@ -167,7 +167,7 @@ class SeedDemoTests:
         from django.utils import timezone
 
         from consultations.models import Booking, BookingStatus
-        from consultations.tasks import demo_talk_keep
+        from demo.tasks import demo_talk_keep
 
         settings.MEDIA_ROOT = tmp_path
         settings.KOMAK_DEMO_KEEP_TALK = True

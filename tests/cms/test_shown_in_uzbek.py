@@ -15,8 +15,8 @@ from django.utils import translation
 from wagtail.models import Locale
 
 from demo.translation import page_translation_publish
-from tests.consultations.test_booking import specialist_create
-from tests.factories import course_create
+from tests.consultations.factories import specialist_create
+from tests.learning.factories import course_create
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ import re
 import pytest
 from django.test import Client
 
-from cms.transliteration import html_to_cyrillic, latin_to_cyrillic
+from core.transliteration import html_to_cyrillic, latin_to_cyrillic
 
 CASES = [
     # o‘ in every apostrophe form
@@ -147,7 +147,7 @@ CASES = [
 
 
 # Russian loanwords keep their Russian spelling in Uzbek Cyrillic, ц and ь included,
-# with Uzbek suffixes after the stem (cms.transliteration.LOANWORD_STEMS).
+# with Uzbek suffixes after the stem (core.transliteration.LOANWORD_STEMS).
 LOANWORDS = [
     ("konsultatsiya", "консультация"),
     ("konsultatsiyaga", "консультацияга"),

@@ -6,7 +6,7 @@ from wagtail.models import WorkflowState
 
 from cms.setup import TASK_NAME
 from learning.models import CourseIndexPage, CoursePage
-from tests.factories import user_create
+from tests.accounts.factories import user_create
 
 pytestmark = pytest.mark.django_db
 

@@ -15,12 +15,8 @@ from audit.models import AuditAction, AuditRecord
 from consultations import reminders, selectors
 from consultations.models import Booking, BookingStatus
 from consultations.services import BookingError, booking_mark_no_show, consent_withdraw
-from tests.consultations.test_booking import (
-    booking_make,
-    client_create,
-    specialist_create,
-)
-from tests.factories import user_create
+from tests.accounts.factories import user_create
+from tests.consultations.factories import booking_make, client_create, specialist_create
 
 pytestmark = pytest.mark.django_db
 

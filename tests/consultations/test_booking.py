@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, timedelta
 from urllib.parse import unquote
 
 import pytest
@@ -26,12 +26,16 @@ from consultations.models import (
     ConsentRecord,
     ConsentTerms,
     SessionNote,
-    SpecialistProfile,
-    WeeklyHours,
 )
-from consultations.selectors import local_zone
-from consultations.services import BookingError, booking_create, consent_accept
-from tests.factories import user_create
+from consultations.services import BookingError, booking_create
+from tests.accounts.factories import user_create
+from tests.consultations.factories import (
+    booking_make,
+    client_create,
+    slot_at,
+    specialist_create,
+    terms_publish,
+)
 from tests.support.i18n import uz, uz_n
 from tests.support.live import REPO
 from tests.support.services import ScratchPostgresDatabase, require_postgres
@@ -39,68 +43,8 @@ from tests.support.sign_in_here import assert_sign_in_here
 
 pytestmark = pytest.mark.django_db
 
-ALL_TOPICS = ["loneliness", "family_conflict", "grief", "anxiety"]
 
-
-# Builders ---------------------------------------------------------------------------
-
-
-def specialist_create(*, topics=ALL_TOPICS, languages=("uz", "ru"), hours=True, **kw):
-    """A specialist who works every day from 00:00 to 23:59 Tashkent time, so that
-    free hourly slots exist whenever a test runs."""
-    user = user_create(roles=("Specialist",), **kw)
-    profile = SpecialistProfile.objects.create(
-        user=user,
-        kind="psychologist",
-        languages=list(languages),
-        topics=list(topics),
-        bio="Men psixologman.",
-        session_minutes=45,
-        buffer_minutes=15,
-    )
-    if hours:
-        for weekday in range(7):
-            WeeklyHours.objects.create(
-                specialist=profile,
-                weekday=weekday,
-                start_time=time(0, 0),
-                end_time=time(23, 59),
-            )
-    return profile
-
-
-def terms_publish(version="2026-1"):
-    return ConsentTerms.objects.create(
-        version=version,
-        text="Biz ismingiz va suhbat vaqtini saqlaymiz. Suhbat yozib olinmaydi.",
-    )
-
-
-def client_create(*, consent=True, **fields):
-    user = user_create(roles=("Learner",), **fields)
-    if consent:
-        if not ConsentTerms.objects.exists():
-            terms_publish()
-        consent_accept(user=user)
-    return user
-
-
-def slot_at(days=2, hour=10):
-    """A start on the grid of `specialist_create`'s hours, in `days` days."""
-    day = timezone.localdate() + timedelta(days=days)
-    return datetime.combine(day, time(hour, 0), tzinfo=local_zone())
-
-
-def booking_make(client, specialist, starts_at, **fields):
-    """A booking written directly, for times the booking rules would not offer."""
-    return Booking.objects.create(
-        client=client,
-        specialist=specialist,
-        topic="loneliness",
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=45),
-        **fields,
-    )
+# Form data and page text (the builders are in factories.py) -----------------------
 
 
 def booking_params(specialist, starts_at, topic="grief"):

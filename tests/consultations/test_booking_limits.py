@@ -23,14 +23,13 @@ from consultations.services import (
     booking_create,
     booking_reschedule,
 )
-from tests.consultations.test_booking import (
+from tests.consultations.factories import (
     booking_make,
-    booking_params,
     client_create,
-    html,
     slot_at,
     specialist_create,
 )
+from tests.consultations.test_booking import booking_params, html
 from tests.support.i18n import uz, uz_n
 
 pytestmark = pytest.mark.django_db

@@ -26,7 +26,7 @@ from consultations.models import (
 )
 from consultations.selectors import local_zone
 from consultations.services import BookingError, booking_create, booking_reschedule
-from tests.factories import user_create
+from tests.accounts.factories import user_create
 
 ROUNDS = {rounds}
 assert connection.vendor == "postgresql", connection.vendor

@@ -13,7 +13,8 @@ from consultations.models import (
     ConsentTerms,
     SpecialistProfile,
 )
-from tests.factories import booking_create, user_create
+from tests.accounts.factories import user_create
+from tests.consultations.factories import booking_create
 from tests.support.i18n import uz
 from tests.support.sign_in_here import assert_sign_in_here
 

@@ -26,8 +26,8 @@ from demo.consultations import (
     DEMO_TERMS_VERSION,
     _terms_ensure,
 )
+from tests.accounts.factories import user_create
 from tests.consultations.test_consent_terms import terms_publish
-from tests.factories import user_create
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from consultations.models import ConsentRecord, ConsentTerms, ConsentTermsLocked
 from consultations.services import consent_accept
-from tests.factories import user_create
+from tests.accounts.factories import user_create
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db

@@ -19,20 +19,19 @@ from cms.asgi import application
 from consultations.models import BookingStatus
 from consultations.socket_refusals import SUMMARY_TASK
 from consultations.tasks import socket_refusals_summarise
+from tests.accounts.factories import user_create
 from tests.consultations import test_signaling as signaling_tests
+from tests.consultations.factories import consent_give, specialist_profile_create
 from tests.consultations.test_signaling import (
     CLOSED_INVALID,
     CLOSED_NORMAL,
     CLOSED_NOT_ALLOWED,
     HOST,
     ORIGIN,
-    consent_give,
     room_create,
     run,
     session_cookie,
-    specialist_create,
 )
-from tests.factories import user_create
 
 # The refusals per address are counted in the cache: each test starts with none.
 pytestmark = [
@@ -112,7 +111,7 @@ class RefusedSocketAuditTests:
 
     def test_another_specialist_is_not_a_participant(self):
         room = room_create()
-        other = specialist_create().user
+        other = specialist_profile_create().user
         refused_from_address(room.id, session_cookie(other))
         assert [r.detail["reason"] for r in refusals(room.id)] == ["not_participant"]
 

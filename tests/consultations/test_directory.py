@@ -18,8 +18,8 @@ from consultations.models import (
 )
 from consultations.selectors import consent_given
 from demo.consultations import DEMO_TERMS_VERSION, seed_consultations
-from tests.consultations.test_booking import specialist_create
-from tests.factories import user_create
+from tests.accounts.factories import user_create
+from tests.consultations.factories import specialist_create
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db

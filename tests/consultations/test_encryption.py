@@ -16,15 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations import services
-from consultations.encryption import derived_development_key, encrypted_fields
 from consultations.models import Booking, SessionNote
-from tests.consultations.test_booking import (
+from core.encryption import derived_development_key, encrypted_fields
+from tests.consultations.factories import (
     booking_make,
-    booking_params,
     client_create,
     slot_at,
     specialist_create,
 )
+from tests.consultations.test_booking import booking_params
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from allauth.mfa.models import Authenticator
 from cryptography.fernet import Fernet
 from django.core.management import call_command
 
-from tests.factories import user_create
+from tests.accounts.factories import user_create
 from tests.support.services import ScratchPostgresDatabase, require_postgres
 
 REPO = Path(__file__).resolve().parents[2]

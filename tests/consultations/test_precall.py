@@ -28,8 +28,8 @@ from consultations.models import (
     Topic,
 )
 from consultations.views import precall as precall_views
-from tests.consultations.test_signaling import consent_give
-from tests.factories import user_create
+from tests.accounts.factories import user_create
+from tests.consultations.factories import consent_give
 from tests.support.i18n import uz
 from tests.support.rtc import SyntheticVideoTrack, ToneTrack, loopback_host_candidates
 from tests.support.sign_in_here import assert_sign_in_here

@@ -21,22 +21,23 @@ from audit.models import AuditAction, AuditRecord
 from audit.selectors import audit_chain_verify
 from consultations import services
 from consultations.consumers import call_access
-from consultations.encryption import (
-    DecryptionError,
-    derived_development_key,
-)
 from consultations.models import Booking, BookingStatus, ConsentRecord, SessionNote
 from consultations.selectors import bookings_for_specialist
 from consultations.tasks import consultations_retention_anonymise
-from tests.consultations.test_booking import (
+from core.encryption import (
+    DecryptionError,
+    derived_development_key,
+)
+from tests.accounts.factories import user_create
+from tests.consultations.factories import (
+    booking_create,
     booking_make,
-    booking_params,
     client_create,
     slot_at,
     specialist_create,
     terms_publish,
 )
-from tests.factories import booking_create, user_create
+from tests.consultations.test_booking import booking_params
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db

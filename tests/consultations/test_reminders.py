@@ -13,18 +13,14 @@ from django_q.models import Schedule
 
 from consultations import reminders
 from consultations.models import Booking, BookingStatus
-from consultations.notifications import (
+from consultations.tasks import no_shows_mark, reminders_send
+from core.notifications import (
     EmailBackend,
     LoggingSmsBackend,
     Message,
     notify,
 )
-from consultations.tasks import no_shows_mark, reminders_send
-from tests.consultations.test_booking import (
-    booking_make,
-    client_create,
-    specialist_create,
-)
+from tests.consultations.factories import booking_make, client_create, specialist_create
 
 pytestmark = pytest.mark.django_db
 
@@ -234,9 +230,7 @@ class NotificationBackendTests:
         assert sms_lines(sms_log) == ["SMS to +998901234567: Qisqa matn"]
 
     def test_backends_come_from_the_setting(self, settings, sms_log):
-        settings.KOMAK_NOTIFICATION_BACKENDS = [
-            "consultations.notifications.LoggingSmsBackend"
-        ]
+        settings.KOMAK_NOTIFICATION_BACKENDS = ["core.notifications.LoggingSmsBackend"]
         person = client_create(email="x@example.org", phone_number="+998901234568")
         assert notify(user=person, message=self.message) == 1
         assert mail.outbox == []
@@ -249,7 +243,7 @@ class NotificationBackendTests:
     def test_one_failing_backend_does_not_stop_the_other(self, settings, sms_log):
         settings.KOMAK_NOTIFICATION_BACKENDS = [
             "tests.consultations.test_reminders.BrokenBackend",
-            "consultations.notifications.LoggingSmsBackend",
+            "core.notifications.LoggingSmsBackend",
         ]
         person = client_create(phone_number="+998901234570")
         assert notify(user=person, message=self.message) == 1

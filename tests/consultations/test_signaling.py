@@ -22,11 +22,14 @@ from consultations import services
 from consultations.models import (
     Booking,
     BookingStatus,
-    ConsentRecord,
     ConsentTerms,
-    SpecialistProfile,
 )
-from tests.factories import booking_create, user_create
+from tests.accounts.factories import user_create
+from tests.consultations.factories import (
+    booking_create,
+    consent_give,
+    specialist_profile_create,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -58,21 +61,6 @@ def session_cookie(user) -> bytes:
     return f"sessionid={browser.cookies['sessionid'].value}".encode()
 
 
-def consent_give(user) -> ConsentRecord:
-    terms, _ = ConsentTerms.objects.get_or_create(
-        version="t1", defaults={"text": "Online consultations are private."}
-    )
-    return ConsentRecord.objects.create(user=user, terms=terms)
-
-
-def specialist_create() -> SpecialistProfile:
-    return SpecialistProfile.objects.create(
-        user=user_create(roles=("Specialist",)),
-        kind="psychologist",
-        bio="Listens first.",
-    )
-
-
 @dataclass
 class Room:
     booking: Booking
@@ -94,7 +82,7 @@ def room_create(
     client = user_create(roles=())
     if consent:
         consent_give(client)
-    specialist = specialist_create()
+    specialist = specialist_profile_create()
     booking = booking_create(
         client=client,
         specialist=specialist,
@@ -489,7 +477,7 @@ class ConsultationAccessTests:
 
     def test_another_specialist(self):
         room = room_create()
-        self.assert_refused(room, session_cookie(specialist_create().user))
+        self.assert_refused(room, session_cookie(specialist_profile_create().user))
 
     def test_the_client_without_consent(self):
         room = room_create(consent=False)

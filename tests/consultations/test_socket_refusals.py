@@ -2,7 +2,7 @@
 address, and one audit record per address per minute however many were refused.
 
 Through the real ASGI application, with the address as Daphne puts it in the scope,
-or as nginx forwards it (`TRUSTED_PROXY_COUNT`, cms/proxy.py).
+or as nginx forwards it (`TRUSTED_PROXY_COUNT`, core/proxy.py).
 """
 
 import ast

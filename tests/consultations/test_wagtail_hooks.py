@@ -26,13 +26,13 @@ from consultations.models import (
     SessionNote,
     TimeOff,
 )
-from tests.consultations.test_booking import (
+from tests.accounts.factories import user_create
+from tests.consultations.factories import (
     booking_make,
     client_create,
     slot_at,
     specialist_create,
 )
-from tests.factories import user_create
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,10 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from accounts.regions import Region
-from analytics.demo import seed_analytics
 from analytics.models import AnalyticsTable
 from analytics.sources import SYNTHETIC_PHONE_PREFIX
 from consultations.models import Booking
+from demo.analytics import seed_analytics
 
 pytestmark = pytest.mark.django_db
 

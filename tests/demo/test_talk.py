@@ -10,11 +10,11 @@ from django.utils import timezone
 from django_q.models import Schedule
 
 from audit.models import AuditAction, AuditRecord
-from consultations.demo import DEMO_CLIENT_USERNAME, DEMO_SPECIALIST_USERNAME
 from consultations.models import Booking, BookingStatus
 from consultations.services import consent_withdraw
-from consultations.tasks import demo_talk_keep
-from tests.consultations.test_booking import client_create, specialist_create
+from demo.talk import DEMO_CLIENT_USERNAME, DEMO_SPECIALIST_USERNAME
+from demo.tasks import demo_talk_keep
+from tests.consultations.factories import client_create, specialist_create
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ class DemoTalkTests:
 
 class DemoScheduleTests:
     def test_schedule_tasks_makes_it_only_when_the_setting_is_on(self, settings):
-        func = "consultations.tasks.demo_talk_keep"
+        func = "demo.tasks.demo_talk_keep"
         settings.KOMAK_DEMO_KEEP_TALK = True
         call_command("schedule_tasks", stdout=io.StringIO())
         call_command("schedule_tasks", stdout=io.StringIO())

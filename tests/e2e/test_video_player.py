@@ -9,15 +9,19 @@ The demo video is made by `seed_demo` and transcoded by a real django-q2 cluster
 started here beside the test server's Daphne, as `make run` does.
 """
 
+import json
 import re
 import time
 
 import pytest
 
 from demo.people import DEMO_PASSWORD
+from tests.e2e.test_learner_journey import new_learner
+from tests.e2e.test_progress_queue_browser import STORE_JS
 from tests.support.homes import home_path
 from tests.support.i18n import uz
 from tests.support.videos import demo_video_transcoded
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -53,18 +57,26 @@ def video_server(live_komak):
     return live_komak
 
 
-def sign_in(page, base_url):
+def sign_in(page, base_url, username="learner"):
     page.goto(base_url + "/uz/accounts/login/")
-    page.fill("#id_login", "learner")
+    page.fill("#id_login", username)
     page.fill("#id_password", DEMO_PASSWORD)
     page.click("form.form button[type=submit]")
-    page.wait_for_url(base_url + home_path("learner"))
+    page.wait_for_url(base_url + home_path(username))
 
 
 class Session:
     """A signed-in learner's tab that records the media requests it makes."""
 
-    def __init__(self, browser, base_url, *, native_hls=True, media_source=True):
+    def __init__(
+        self,
+        browser,
+        base_url,
+        *,
+        native_hls=True,
+        media_source=True,
+        username="learner",
+    ):
         self.context = browser.new_context(locale=LOCALE)
         if not native_hls:
             self.context.add_init_script(NO_NATIVE_HLS)
@@ -74,7 +86,7 @@ class Session:
         self.base_url = base_url
         self.requests: list[str] = []
         self.page.on("request", lambda request: self.requests.append(request.url))
-        sign_in(self.page, base_url)
+        sign_in(self.page, base_url, username)
 
     def slow_3g(self):
         cdp = self.context.new_cdp_session(self.page)
@@ -231,6 +243,116 @@ class VideoPlayerTests:
             after = session.play_until(resume - 0.5)
             assert after >= resume - 0.5
             assert reached >= 4.0
+        finally:
+            session.close()
+
+
+# What the server keeps of a learner's sittings: its LessonVisit rows and the visit
+# each progress event was recorded under.
+VISITS_CODE = """
+import json
+from learning.models import LessonVisit, ProgressEvent
+visits = LessonVisit.objects.filter(user__username={username!r})
+events = ProgressEvent.objects.filter(user__username={username!r}).order_by("pk")
+print(json.dumps({{
+    "visits": [str(visit.visit_id) for visit in visits],
+    "events": [[str(e.event_id), e.kind, str(e.visit_id)] for e in events],
+}}))
+"""
+
+
+def server_visits(server, username) -> dict:
+    return json.loads(server.shell(VISITS_CODE.format(username=username)))
+
+
+def sent_events(request) -> list[dict]:
+    """The events in one POST to the progress endpoint."""
+    return json.loads(request.post_data or "{}").get("events", [])
+
+
+def is_video_post(request) -> bool:
+    return (
+        request.method == "POST"
+        and "/uz/learning/progress/" in request.url
+        and any(event["type"] == "video" for event in sent_events(request))
+    )
+
+
+class OneSittingOneVisitTests:
+    """Issue 17: the lesson's text and its video are one sitting. The player records
+    its positions in the page's visit, through the page's one progress queue, so a
+    learner who reads a lesson and plays its video leaves one LessonVisit, and the
+    positions wait through a dropped connection like the other steps."""
+
+    def test_reading_and_playing_the_video_is_one_visit(
+        self, video_server, chromium_browser
+    ):
+        username = new_learner(video_server)
+        session = Session(chromium_browser, video_server.url, username=username)
+        try:
+            session.open_lesson()
+            # The lesson's "open" step has reached the server: the sitting began.
+            opened = eventually(
+                lambda: [
+                    event
+                    for event in server_visits(video_server, username)["events"]
+                    if event[1] == "open"
+                ]
+            )
+            assert len(opened) == 1
+            visit = opened[0][2]
+            session.play_until(2.0)
+            with session.page.expect_request(is_video_post) as posted:
+                session.page.get_by_role("button", name=uz("Pause")).click()
+            positions = [
+                event for event in sent_events(posted.value) if event["type"] == "video"
+            ]
+            assert positions
+            assert {event["visit"] for event in positions} == {visit}
+
+            def with_a_position():
+                found = server_visits(video_server, username)
+                kinds = {event[1] for event in found["events"]}
+                return found if "video" in kinds else None
+
+            kept = eventually(with_a_position)
+            assert kept["visits"] == [visit]
+            assert {event[2] for event in kept["events"]} == {visit}
+        finally:
+            session.close()
+
+    def test_a_position_saved_offline_waits_and_is_sent_once(
+        self, video_server, chromium_browser
+    ):
+        username = new_learner(video_server)
+        session = Session(chromium_browser, video_server.url, username=username)
+        try:
+            session.open_lesson()
+            eventually(lambda: server_visits(video_server, username)["visits"])
+            session.play_until(2.0)
+            session.context.set_offline(True)
+            session.page.get_by_role("button", name=uz("Pause")).click()
+            waiting = eventually(
+                lambda: [
+                    row
+                    for row in session.page.evaluate(STORE_JS, "waiting")
+                    if row["type"] == "video"
+                ]
+            )
+            # Still offline: the server has not had it; the page says it waits.
+            ids = {row["id"] for row in waiting}
+            on_server = server_visits(video_server, username)["events"]
+            assert not ids & {event[0] for event in on_server}
+            status = session.page.locator("[data-sync-status]")
+            eventually(lambda: status.inner_text().strip())
+
+            session.context.set_offline(False)
+            eventually(lambda: not session.page.evaluate(STORE_JS, "waiting"))
+            kept = server_visits(video_server, username)
+            stored_ids = [event[0] for event in kept["events"]]
+            for event_id in ids:
+                assert stored_ids.count(event_id) == 1
+            assert len(kept["visits"]) == 1
         finally:
             session.close()
 

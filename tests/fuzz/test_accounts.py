@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from consultations.models import Booking, ConsentRecord
-from tests.factories import PASSWORD, user_create
+from tests.accounts.factories import PASSWORD, user_create
 
 from .harness import Fuzzer, fuzz_settings, signed_in
 from .strategies import any_text, digits, form_data

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from tests.factories import course_create, user_create
+from tests.accounts.factories import user_create
+from tests.learning.factories import course_create
 
 from .worlds import consultation_world
 

@@ -2,7 +2,7 @@
 rolling back every example (harness.Fuzzer.example)."""
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -16,9 +16,9 @@ from consultations.models import (
     TimeOff,
     WeeklyHours,
 )
-from consultations.selectors import local_zone
 from consultations.services import consent_accept
-from tests.factories import user_create
+from tests.accounts.factories import user_create
+from tests.consultations.factories import booking_make, slot_at, specialist_create
 
 CONSULTATION_MODELS = [
     Booking,
@@ -30,43 +30,6 @@ CONSULTATION_MODELS = [
     TimeOff,
 ]
 TOPICS = ["loneliness", "family_conflict", "grief", "anxiety"]
-
-
-def specialist_create(*, topics=TOPICS) -> SpecialistProfile:
-    """Works every day round the clock (hourly slots), so that free times exist."""
-    profile = SpecialistProfile.objects.create(
-        user=user_create(roles=("Specialist",)),
-        kind="psychologist",
-        languages=["uz", "ru"],
-        topics=list(topics),
-        bio="Men psixologman.",
-        session_minutes=45,
-        buffer_minutes=15,
-    )
-    for weekday in range(7):
-        WeeklyHours.objects.create(
-            specialist=profile,
-            weekday=weekday,
-            start_time=time(0, 0),
-            end_time=time(23, 59),
-        )
-    return profile
-
-
-def slot_at(*, days: int, hour: int) -> datetime:
-    day = timezone.localdate() + timedelta(days=days)
-    return datetime.combine(day, time(hour, 0), tzinfo=local_zone())
-
-
-def booking_make(client, specialist, starts_at, **fields) -> Booking:
-    return Booking.objects.create(
-        client=client,
-        specialist=specialist,
-        topic="loneliness",
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=45),
-        **fields,
-    )
 
 
 @dataclass
@@ -147,15 +110,17 @@ def learning_world() -> LearningWorld:
         assessment_attempt_start,
         certificate_issue,
     )
-    from tests.factories import course_create
-    from tests.learning.training import (
-        bank_course_create,
-        cohort_create,
+    from tests.accounts.factories import (
         coordinator_create,
-        enrolment_create,
-        program_create,
         social_worker_create,
         trainer_create,
+    )
+    from tests.learning.factories import (
+        bank_course_create,
+        cohort_create,
+        course_create,
+        enrolment_create,
+        program_create,
     )
 
     _, lessons = course_create(lessons=1)

@@ -17,15 +17,13 @@ from learning.program_services import (
     assessment_question_count,
     attempt_answers_parse,
 )
-from tests.factories import lesson_question_block
-from tests.learning.training import (
-    answers_with_wrong,
+from tests.learning.factories import (
     bank_course_create,
     enrolment_create,
-    posted,
+    lesson_question_block,
     program_create,
-    right_answers,
 )
+from tests.learning.training import answers_with_wrong, posted, right_answers
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db
@@ -334,7 +332,7 @@ class NoAnswerBeforeSubmissionTests:
         assert wrong_question["options"][chosen]["feedback"] in result
 
     def test_a_bank_question_is_never_checked_on_the_phone(self, client):
-        # The bank's block has no such mark (cms.blocks.PracticeQuestionBlock): a
+        # The bank's block has no such mark (learning.blocks.PracticeQuestionBlock): a
         # lesson's practice question pasted into the bank with the mark on still
         # keeps its answer on the server.
         bank_block = AssessmentQuestionBankBlock().child_blocks["question"]

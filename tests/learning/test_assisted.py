@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from learning.models import LessonProgress, ProgressEvent
 from learning.selectors import learner_lessons_done_count
-from tests.factories import course_create, user_create
+from tests.accounts.factories import user_create
+from tests.learning.factories import course_create
 from tests.support.i18n import uz, uz_n
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ class AssistedFormTests:
         assert uz("Done with help from a social worker") in page
         event_id = re.search(r'name="event_id" value="([^"]+)"', page).group(1)
         response = client.post(
-            lessons[0].url,
+            reverse("learning_lesson_form", args=[lessons[0].pk]),
             {"action": "complete", "event_id": event_id, "assisted": "1"},
         )
         assert response.status_code == 302

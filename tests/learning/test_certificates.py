@@ -16,14 +16,12 @@ from learning.program_services import (
     certificate_issue,
     certificate_revoke,
 )
-from tests.factories import user_create
-from tests.learning.training import (
+from tests.accounts.factories import social_worker_create, trainer_create, user_create
+from tests.learning.factories import (
     bank_course_create,
     cohort_create,
     enrolment_create,
     program_create,
-    social_worker_create,
-    trainer_create,
 )
 from tests.support.i18n import uz
 from tests.support.sign_in_here import assert_sign_in_here

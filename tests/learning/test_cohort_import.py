@@ -15,15 +15,13 @@ from audit.models import AuditAction, AuditRecord
 from learning.cohort_import import CohortImportError, cohort_import_csv
 from learning.models import Enrolment
 from learning.program_services import ProgramError, cohort_member_add
-from tests.factories import user_create
-from tests.learning.training import (
+from tests.accounts.factories import social_worker_create, trainer_create, user_create
+from tests.consultations.factories import consultation_client_create
+from tests.learning.factories import (
     bank_course_create,
     cohort_create,
-    consultation_client_create,
     enrolment_create,
     program_create,
-    social_worker_create,
-    trainer_create,
 )
 from tests.support.i18n import uz
 

@@ -14,13 +14,8 @@ from django.utils.html import escape
 from audit.models import AuditAction, AuditRecord
 from learning.cohort_import import LIMITS, CohortImportError, cohort_import_csv
 from learning.models import Enrolment
-from tests.learning.training import (
-    bank_course_create,
-    cohort_create,
-    program_create,
-    social_worker_create,
-    trainer_create,
-)
+from tests.accounts.factories import social_worker_create, trainer_create
+from tests.learning.factories import bank_course_create, cohort_create, program_create
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db

@@ -12,16 +12,16 @@ from django.urls import reverse
 from django.utils import translation
 from django_q.models import Schedule
 
-from cms import dates
+from core import dates
 from learning.models import DeadlineReminder
 from learning.program_selectors import cpd_ledger_get
 from learning.program_services import certificate_issue, certificate_revoke
 from learning.tasks import deadline_reminders_send, reminder_kind
-from tests.learning.training import (
+from tests.accounts.factories import social_worker_create
+from tests.learning.factories import (
     bank_course_create,
     enrolment_create,
     program_create,
-    social_worker_create,
 )
 from tests.support.i18n import uz
 
@@ -102,9 +102,7 @@ class DeadlineReminderTests:
         )
 
     def test_each_reminder_goes_once_and_not_to_finished_people(self, settings):
-        settings.KOMAK_NOTIFICATION_BACKENDS = [
-            "consultations.notifications.EmailBackend"
-        ]
+        settings.KOMAK_NOTIFICATION_BACKENDS = ["core.notifications.EmailBackend"]
         course, _ = bank_course_create(lessons=1)
         today = date.today()
         program = program_create(courses=[course], deadline=today + timedelta(days=5))
@@ -135,8 +133,8 @@ class DeadlineReminderTests:
     ):
         """Issue 18: a cohort got "finish by 1 December" on 6 December."""
         settings.KOMAK_NOTIFICATION_BACKENDS = [
-            "consultations.notifications.EmailBackend",
-            "consultations.notifications.LoggingSmsBackend",
+            "core.notifications.EmailBackend",
+            "core.notifications.LoggingSmsBackend",
         ]
         course, _ = bank_course_create(lessons=1)
         deadline = date(2026, 12, 1)

@@ -12,14 +12,13 @@ from wagtail.models import Page
 
 from audit.models import AuditRecord
 from learning.models import CourseIndexPage, LessonPage
-from tests.factories import course_create, user_create
-from tests.learning.training import (
+from tests.accounts.factories import coordinator_create, trainer_create, user_create
+from tests.consultations.factories import consultation_client_create
+from tests.learning.factories import (
     cohort_create,
-    consultation_client_create,
-    coordinator_create,
+    course_create,
     enrolment_create,
     program_create,
-    trainer_create,
 )
 from tests.support.i18n import uz
 

@@ -9,11 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from analytics.aggregates import tables_compute
-from analytics.suppression import suppress_small_groups
 from audit.models import AuditAction, AuditRecord
+from core.suppression import suppress_small_groups
 from learning.models import LessonHelp, LessonProgress
+from tests.accounts.factories import user_create
 from tests.analytics.fixtures import TODAY
-from tests.factories import course_create, user_create
+from tests.learning.factories import course_create
 from tests.support.i18n import uz
 from tests.support.sign_in_here import assert_sign_in_here
 

@@ -6,14 +6,24 @@ import json
 import re
 
 import pytest
+from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
+from wagtail.models import Locale, PageViewRestriction
 
+from core.transliteration import latin_to_cyrillic
 from learning.models import LessonProgress, PracticeAnswer, ProgressEvent
-from tests.factories import course_create, question_block, user_create
+from tests.accounts.factories import user_create
+from tests.learning.factories import course_create, question_block
 from tests.support.html import inline_scripts
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db
+
+
+def form_url(lesson) -> str:
+    """Where the lesson's plain forms post (learning/urls.py)."""
+    return reverse("learning_lesson_form", args=[lesson.pk])
 
 
 def event_id_in(html):
@@ -74,9 +84,10 @@ class LessonFormTests:
             page,
         ).group(1)
         data = {"action": "complete", "event_id": form_id}
-        first = client.post(lessons[0].url, data)
-        again = client.post(lessons[0].url, data)  # the form sent twice
+        first = client.post(form_url(lessons[0]), data)
+        again = client.post(form_url(lessons[0]), data)  # the form sent twice
         assert first.status_code == again.status_code == 302
+        assert first["Location"] == lessons[0].url + "#lesson-done"
         assert LessonProgress.objects.get(user=user, lesson=lessons[0]).completed
         assert ProgressEvent.objects.filter(user=user, kind="complete").count() == 1
         html = client.get(lessons[0].url).content.decode()
@@ -88,9 +99,11 @@ class LessonFormTests:
         client.force_login(user)
         question = next(iter(lessons[0].questions()))
         response = client.post(
-            lessons[0].url, {"action": "answer", "question": question, "choice": "1"}
+            form_url(lessons[0]),
+            {"action": "answer", "question": question, "choice": "1"},
         )
         assert response.status_code == 302
+        assert response["Location"] == f"{lessons[0].url}#q-{question}"
         answer = PracticeAnswer.objects.get(user=user, question_id=question)
         assert answer.correct is False
         html = client.get(lessons[0].url).content.decode()
@@ -101,7 +114,8 @@ class LessonFormTests:
         _, lessons = course_create()
         question = next(iter(lessons[0].questions()))
         response = client.post(
-            lessons[0].url, {"action": "answer", "question": question, "choice": "0"}
+            form_url(lessons[0]),
+            {"action": "answer", "question": question, "choice": "0"},
         )
         assert response.status_code == 200
         assert uz("Right!") in response.content.decode()
@@ -109,7 +123,7 @@ class LessonFormTests:
 
     def test_visitor_mark_as_done_goes_to_sign_up(self, client):
         _, lessons = course_create()
-        response = client.post(lessons[0].url, {"action": "complete"})
+        response = client.post(form_url(lessons[0]), {"action": "complete"})
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_signup"))
         assert ProgressEvent.objects.count() == 0
@@ -119,7 +133,7 @@ class LessonFormTests:
         client.force_login(user_create())
         question = next(iter(lessons[0].questions()))
         response = client.post(
-            lessons[0].url, {"action": "answer", "question": question}
+            form_url(lessons[0]), {"action": "answer", "question": question}
         )
         assert response.status_code == 400
         html = response.content.decode()
@@ -137,7 +151,7 @@ class LessonFormTests:
     def test_bad_forms_get_400_and_save_nothing(self, client, data):
         _, lessons = course_create()
         client.force_login(user_create())
-        response = client.post(lessons[0].url, data)
+        response = client.post(form_url(lessons[0]), data)
         assert response.status_code == 400
         assert ProgressEvent.objects.count() == 0
 
@@ -147,11 +161,120 @@ class LessonFormTests:
         question = next(iter(lessons[0].questions()))
         for choice in ("x", "9", "-1"):
             response = client.post(
-                lessons[0].url,
+                form_url(lessons[0]),
                 {"action": "answer", "question": question, "choice": choice},
             )
             assert response.status_code == 400
         assert ProgressEvent.objects.count() == 0
+
+    def test_a_refused_answer_keeps_the_answers_already_given(self, client):
+        _, lessons = course_create()
+        client.force_login(user_create())
+        first, second = lessons[0].questions()
+        client.post(
+            form_url(lessons[0]), {"action": "answer", "question": first, "choice": "1"}
+        )
+        response = client.post(
+            form_url(lessons[0]), {"action": "answer", "question": second}
+        )
+        assert response.status_code == 400
+        html = response.content.decode()
+        assert uz("Choose an answer, then press Check.") in html
+        # The first answer is still ticked, with its feedback under it.
+        assert "Izoh 1" in html
+        assert PracticeAnswer.objects.get(question_id=first).choices == [1]
+
+    def test_the_forms_post_to_their_own_address(self, client):
+        _, lessons = course_create()
+        client.force_login(user_create())
+        html = client.get(lessons[0].url).content.decode()
+        address = form_url(lessons[0])
+        assert f'action="{address}" data-complete-form' in html
+        for question in lessons[0].questions():
+            assert f'action="{address}#q-{question}" data-question-form' in html
+
+    def test_the_lesson_page_itself_takes_no_post(self, client):
+        _, lessons = course_create()
+        client.force_login(user_create())
+        question = next(iter(lessons[0].questions()))
+        response = client.post(
+            lessons[0].url, {"action": "answer", "question": question, "choice": "0"}
+        )
+        assert response.status_code == 405
+        assert ProgressEvent.objects.count() == 0
+
+    def test_the_pages_csrf_token_is_needed(self):
+        _, lessons = course_create()
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(user_create())
+        refused = browser.post(form_url(lessons[0]), {"action": "complete"})
+        assert refused.status_code == 403
+        assert ProgressEvent.objects.count() == 0
+        html = browser.get(lessons[0].url).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+        taken = browser.post(
+            form_url(lessons[0]), {"action": "complete", "csrfmiddlewaretoken": token}
+        )
+        assert taken.status_code == 302
+        assert ProgressEvent.objects.filter(kind="complete").count() == 1
+
+    def test_a_missing_or_unpublished_lesson_is_404(self, client):
+        _, drafts = course_create(live=False)
+        client.force_login(user_create())
+        missing = reverse("learning_lesson_form", args=[999999])
+        for address in (form_url(drafts[0]), missing):
+            response = client.post(address, {"action": "complete"})
+            assert response.status_code == 404, address
+        assert ProgressEvent.objects.count() == 0
+
+    def test_a_lesson_closed_to_the_reader_takes_nothing_from_her(self, client):
+        _, lessons = course_create()
+        PageViewRestriction.objects.create(
+            page=lessons[0], restriction_type=PageViewRestriction.LOGIN
+        )
+        question = next(iter(lessons[0].questions()))
+        answer = {"action": "answer", "question": question, "choice": "0"}
+        refused = client.post(form_url(lessons[0]), answer)
+        # Back to the lesson, which asks her to sign in; no feedback given.
+        assert refused.status_code == 302
+        assert refused["Location"] == lessons[0].url
+        user = user_create()
+        client.force_login(user)
+        assert client.post(form_url(lessons[0]), answer).status_code == 302
+        assert PracticeAnswer.objects.get(question_id=question).user == user
+
+
+class LessonFormLanguageTests:
+    """The plain forms of a lesson read in Uzbek Cyrillic: the answer comes back on
+    the Cyrillic page, in Cyrillic, and is kept on the Uzbek lesson."""
+
+    def test_a_cyrillic_reader_gets_her_answer_back_in_cyrillic(self, client):
+        _, lessons = course_create()
+        call_command("sync_locale_trees")
+        cyrillic = lessons[0].get_translation(
+            Locale.objects.get(language_code="uz-cyrl")
+        )
+        user = user_create()
+        client.force_login(user)
+        html = client.get(cyrillic.url).content.decode()
+        question = next(iter(lessons[0].questions()))
+        action = re.search(
+            rf'action="([^"#]+)#q-{question}" data-question-form', html
+        ).group(1)
+        assert action == f"/uz-cyrl/learning/lessons/{cyrillic.pk}/form/"
+        refused = client.post(action, {"action": "answer", "question": question})
+        assert refused.status_code == 400
+        page = refused.content.decode()
+        assert '<html lang="uz-cyrl"' in page
+        assert latin_to_cyrillic(uz("Choose an answer, then press Check.")) in page
+        taken = client.post(
+            action, {"action": "answer", "question": question, "choice": "0"}
+        )
+        assert taken["Location"] == f"{cyrillic.url}#q-{question}"
+        answer = PracticeAnswer.objects.get(user=user, question_id=question)
+        assert answer.lesson_id == lessons[0].pk
+        shown = client.get(cyrillic.url).content.decode()
+        assert latin_to_cyrillic(uz("Right!")) in shown
 
 
 class TranscriptTests:

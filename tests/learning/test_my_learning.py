@@ -10,7 +10,8 @@ from cms.models import HomePage
 from learning.events import EventIn
 from learning.selectors import learner_continue_get, learner_courses_in_progress
 from learning.services import progress_events_record
-from tests.factories import course_create, user_create
+from tests.accounts.factories import user_create
+from tests.learning.factories import course_create
 from tests.support.i18n import uz
 from tests.support.sign_in_here import assert_sign_in_here
 

@@ -11,14 +11,14 @@ import re
 import pytest
 from django.utils import translation
 
-from cms.transliteration import latin_to_cyrillic
+from core.transliteration import latin_to_cyrillic
 from learning.models import ProgressEvent
 from learning.templatetags.offline_tags import (
     PAGE_BYTES,
     _player_script_bytes,
     size_in_words,
 )
-from tests.factories import user_create
+from tests.accounts.factories import user_create
 from tests.learning.test_progress_api import URL as PROGRESS_URL
 from tests.learning.test_progress_api import event
 from tests.support.i18n import uz
@@ -122,7 +122,7 @@ class LessonSaveChoicesTests:
         assert data["published"] == lesson.last_published_at.isoformat()
 
     def test_a_lesson_without_video_offers_the_page(self, client):
-        from tests.factories import course_create
+        from tests.learning.factories import course_create
 
         _course, lessons = course_create(lessons=1)
         response = client.get(lessons[0].url)
@@ -132,7 +132,7 @@ class LessonSaveChoicesTests:
 
 class ProgressOwnerTests:
     def test_steps_of_someone_else_are_refused_and_not_stored(self, client):
-        from tests.factories import course_create
+        from tests.learning.factories import course_create
 
         _course, lessons = course_create()
         user = user_create()
@@ -148,7 +148,7 @@ class ProgressOwnerTests:
         assert not ProgressEvent.objects.exists()
 
     def test_own_steps_are_stored(self, client):
-        from tests.factories import course_create
+        from tests.learning.factories import course_create
 
         _course, lessons = course_create()
         user = user_create()

@@ -16,17 +16,15 @@ from learning.program_services import (
     enrolment_completion_check,
     enrolment_create,
 )
-from tests.factories import course_create, user_create
-from tests.learning.training import (
-    answers_with_wrong,
+from tests.accounts.factories import social_worker_create, user_create
+from tests.learning.factories import (
     bank_course_create,
     cohort_create,
-    lessons_complete,
+    course_create,
     program_create,
-    right_answers,
-    social_worker_create,
 )
-from tests.learning.training import enrolment_create as enrol
+from tests.learning.factories import enrolment_create as enrol
+from tests.learning.training import answers_with_wrong, lessons_complete, right_answers
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from learning.models import LessonProgress, LessonVisit, PracticeAnswer, ProgressEvent
-from tests.factories import course_create, user_create
+from tests.accounts.factories import user_create
+from tests.learning.factories import course_create
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db

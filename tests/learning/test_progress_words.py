@@ -7,7 +7,8 @@ import pytest
 from django.utils import translation
 
 from learning.templatetags.learning_tags import plural_table, progress_words
-from tests.factories import course_create, user_create
+from tests.accounts.factories import user_create
+from tests.learning.factories import course_create
 
 SINGULAR = "%(count)s step waiting to be sent."
 PLURAL = "%(count)s steps waiting to be sent."

@@ -11,13 +11,12 @@ from django.utils import timezone
 
 from learning.models import Enrolment
 from learning.program_selectors import completion_rows, today_local
-from tests.learning.training import (
+from tests.accounts.factories import social_worker_create, trainer_create
+from tests.learning.factories import (
     bank_course_create,
     cohort_create,
     enrolment_create,
     program_create,
-    social_worker_create,
-    trainer_create,
 )
 
 pytestmark = pytest.mark.django_db

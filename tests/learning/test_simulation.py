@@ -11,9 +11,10 @@ import pytest
 from django.urls import reverse
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from cms.simulation_blocks import SimulationBlock
 from learning.models import LessonPage, LessonProgress, ProgressEvent, SimulationRun
-from tests.factories import course_create, user_create
+from learning.simulation_blocks import SimulationBlock
+from tests.accounts.factories import user_create
+from tests.learning.factories import course_create
 from tests.support.i18n import uz
 from tests.support.mfa import mark_second_factor_passed
 

@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents import get_document_model
 
-from tests.factories import user_create
+from tests.accounts.factories import user_create
 from tests.learning.test_simulation import (
     bank_caller,
     clean,

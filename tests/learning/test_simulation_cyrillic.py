@@ -1,6 +1,6 @@
 """The demo's prize-SMS practice under `/uz-cyrl/`: every screen in Cyrillic.
 
-Trainers write simulations in Uzbek Latin; cms/transliteration.py writes the page in
+Trainers write simulations in Uzbek Latin; core/transliteration.py writes the page in
 Cyrillic as it is sent. Played here with plain form posts (JavaScript off). With
 JavaScript on, static/js/simulation.js posts the same form and reads the next screen
 from the same HTML page the redirect leads to (there is no separate JSON or partial),
@@ -14,8 +14,8 @@ from django.core.management import call_command
 from wagtail.models import Locale
 
 from learning.models import LessonPage
+from tests.accounts.factories import user_create
 from tests.cms.test_transliteration import visible_text
-from tests.factories import user_create
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,8 @@ from django.utils import timezone
 from audit.models import AuditAction, AuditRecord
 from learning.models import SimulationRun
 from learning.simulation_selectors import simulation_report_rows
-from tests.factories import user_create
+from tests.accounts.factories import social_worker_create, trainer_create, user_create
 from tests.learning.test_simulation import bank_caller, lesson_with_simulation
-from tests.learning.training import social_worker_create, trainer_create
 from tests.support.i18n import uz
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from learning.program_selectors import (
     learners_visible,
     programs_run_by,
 )
-from tests.factories import user_create
-from tests.learning.training import bank_course_create, cohort_create, program_create
+from tests.accounts.factories import user_create
+from tests.learning.factories import bank_course_create, cohort_create, program_create
 
 pytestmark = pytest.mark.django_db
 

@@ -9,13 +9,12 @@ from accounts.services import user_account_delete
 from audit.models import AuditAction, AuditRecord
 from learning.models import Certificate, Enrolment
 from learning.program_services import certificate_issue
-from tests.learning.training import (
+from tests.accounts.factories import social_worker_create, trainer_create
+from tests.learning.factories import (
     bank_course_create,
     cohort_create,
     enrolment_create,
     program_create,
-    social_worker_create,
-    trainer_create,
 )
 from tests.support.i18n import uz
 
@@ -193,7 +192,7 @@ class CertificateHolderDeletionTests:
         assert name not in html
 
     def test_through_the_profile_page_too(self, scene, client):
-        from tests.factories import PASSWORD
+        from tests.accounts.factories import PASSWORD
 
         certificate = scene["certificate"]
         holder = certificate.user
@@ -217,7 +216,7 @@ class CertificateHolderDeletionTests:
     def test_trainers_no_longer_see_the_certificate_coordinators_see_it_nameless(
         self, scene, client
     ):
-        from tests.learning.training import coordinator_create
+        from tests.accounts.factories import coordinator_create
 
         certificate = scene["certificate"]
         name = certificate.holder_name

@@ -18,18 +18,20 @@ from learning.program_selectors import (
     programs_run_by,
 )
 from learning.program_services import certificate_issue
-from tests.factories import user_create
-from tests.learning.training import (
-    bank_course_create,
-    cohort_create,
-    consultation_client_create,
+from tests.accounts.factories import (
     coordinator_create,
-    enrolment_create,
-    lessons_complete,
-    program_create,
     social_worker_create,
     trainer_create,
+    user_create,
 )
+from tests.consultations.factories import consultation_client_create
+from tests.learning.factories import (
+    bank_course_create,
+    cohort_create,
+    enrolment_create,
+    program_create,
+)
+from tests.learning.training import lessons_complete
 
 pytestmark = pytest.mark.django_db
 

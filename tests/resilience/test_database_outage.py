@@ -22,8 +22,8 @@ from django.db import OperationalError
 from django.test import Client
 from django.utils import translation
 
-from cms.transliteration import latin_to_cyrillic
-from tests.factories import PASSWORD
+from core.transliteration import latin_to_cyrillic
+from tests.accounts.factories import PASSWORD
 from tests.support.live import LiveServer
 from tests.support.mfa import http_sign_in
 from tests.support.postgres_cluster import PrivatePostgres
@@ -37,7 +37,7 @@ NOT_SAVED = (
 
 def in_language(language: str, text: str) -> str:
     """`text` as the reader sees it: Uzbek in Cyrillic is also written in Cyrillic
-    on its way out (cms/transliteration.py)."""
+    on its way out (core/transliteration.py)."""
     with translation.override(language):
         translated = translation.gettext(text)
     return latin_to_cyrillic(translated) if language == "uz-cyrl" else translated
@@ -99,7 +99,8 @@ class TryAgainPageTests:
 # --- A real PostgreSQL, stopped and started under a real Daphne -----------------------
 
 SETUP_CODE = """
-from tests.factories import course_create, user_create
+from tests.accounts.factories import user_create
+from tests.learning.factories import course_create
 user_create(roles=("Learner",), username="outage-learner")
 course, lessons = course_create(title="Uzilish kursi", lessons=1)
 print(lessons[0].url)

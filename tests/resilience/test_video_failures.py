@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_q.models import Schedule
 
-from tests.factories import user_create
+from tests.accounts.factories import user_create
 from tests.support.i18n import uz_n
 from tests.support.live import REPO
 from tests.support.scaleout import SCALE_OUT_REDIS_URL

@@ -9,6 +9,7 @@ import configparser
 import hashlib
 import hmac
 import io
+import ipaddress
 import re
 import shutil
 import subprocess
@@ -335,6 +336,8 @@ class CoturnConfigTests:
             "224.0.0.0-239.255.255.255",  # multicast
             "::1",
             "::ffff:0.0.0.0-::ffff:255.255.255.255",
+            "64:ff9b::-64:ff9b::ffff:ffff",  # NAT64
+            "2001:db8::-2001:db8:ffff:ffff:ffff:ffff:ffff:ffff",  # documentation
             "fc00::-fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
             "fe80::-febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
             "ff00::-ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
@@ -344,6 +347,48 @@ class CoturnConfigTests:
         assert re.search(r"^use-auth-secret$", conf, re.MULTILINE)
         assert re.search(r"^no-multicast-peers$", conf, re.MULTILINE)
         assert not re.search(r"^static-auth-secret", conf, re.MULTILINE)
+
+    def test_special_ipv6_addresses_fall_in_a_denied_range(self):
+        """Read as coturn reads them (a single address or "first-last"), the ranges
+        cover one address of every IPv6 block a relay must not reach, and no
+        ordinary internet address. The relay in the test below is IPv4, so coturn
+        itself is asked about IPv4 peers only."""
+        denied = []
+        for text in denied_ranges():
+            first, _, last = text.partition("-")
+            denied.append(
+                (ipaddress.ip_address(first), ipaddress.ip_address(last or first))
+            )
+
+        def is_denied(address: str) -> bool:
+            address = ipaddress.ip_address(address)
+            return any(
+                first.version == address.version and first <= address <= last
+                for first, last in denied
+            )
+
+        special = [
+            "::1",  # loopback
+            "::ffff:10.0.0.1",  # IPv4-mapped (a private IPv4 address through IPv6)
+            "::ffff:127.0.0.1",
+            "64:ff9b::a00:1",  # NAT64 (10.0.0.1)
+            "64:ff9b:1::1",  # local-use NAT64
+            "100::1",  # discard-only
+            "2001::1",  # Teredo
+            "2001:10::1",  # IETF protocol assignments
+            "2001:db8::1",  # documentation
+            "3fff::1",  # documentation (RFC 9637)
+            "2002:a00:1::1",  # 6to4
+            "5f00::1",  # SRv6 segment identifiers
+            "fc00::1",  # unique local
+            "fd12:3456:789a::1",
+            "fe80::1",  # link-local
+            "febf:ffff::1",
+            "ff02::1",  # multicast
+        ]
+        assert [address for address in special if not is_denied(address)] == []
+        public = ["2001:4860:4860::8888", "2a00:1450:4001::1", "2606:4700::1111"]
+        assert [address for address in public if is_denied(address)] == []
 
     def test_peers_in_private_and_special_ranges_are_refused(
         self, coturn_with_deploy_conf

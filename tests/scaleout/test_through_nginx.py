@@ -178,7 +178,7 @@ class WebSocketTests:
         message = asyncio.run(welcome())
         assert message["type"] == "welcome"
         assert message["role"] == "client"
-        # The consumer's audit record has the socket's own address (cms/proxy.py).
+        # The consumer's audit record has the socket's own address (core/proxy.py).
         rows = query(
             stack,
             "SELECT host(ip_address) FROM audit_auditrecord WHERE action = %s "

@@ -211,6 +211,8 @@ HTTP = [
     # Learning.
     row("learning/progress/", "/uz/learning/progress/", 405, 405, 405, 405, 405, 405, 405, 405),
     row("learning/progress/<int:lesson_id>/", "/uz/learning/progress/{lesson}/", 401, 200, 200, 200, 200, 200, 200, 200),
+    # The lesson's plain forms: posts only (a post to a lesson closed to the reader records nothing).
+    row("learning/lessons/<int:lesson_id>/form/", "/uz/learning/lessons/{lesson}/form/", 405, 405, 405, 405, 405, 405, 405, 405),
     row("learning/my/", "/uz/learning/my/", LOGIN, 200, 200, 200, 200, 200, 200, 200),
     # What this phone has saved: listed from the phone's own storage, so the page is one for all.
     row("learning/saved/", "/uz/learning/saved/", 200, 200, 200, 200, 200, 200, 200, 200),

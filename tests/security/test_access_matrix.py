@@ -18,18 +18,22 @@ from wagtail.models import Page
 from accounts.mfa import totp_enrol
 from accounts.sign_in_here import SIGN_IN_HERE_HEADER
 from cms.asgi import application
-from consultations.models import ConsentRecord, ConsentTerms, SpecialistProfile
 from consultations.routing import websocket_urlpatterns
 from learning.models import CourseIndexPage, Enrolment
 from learning.program_services import certificate_issue
-from tests.factories import booking_create, course_create, user_create
-from tests.learning.training import (
-    cohort_create,
-    enrolment_create,
-    lessons_complete,
-    program_create,
-    social_worker_create,
+from tests.accounts.factories import social_worker_create, user_create
+from tests.consultations.factories import (
+    booking_create,
+    consent_give,
+    specialist_profile_create,
 )
+from tests.learning.factories import (
+    cohort_create,
+    course_create,
+    enrolment_create,
+    program_create,
+)
+from tests.learning.training import lessons_complete
 from tests.security.access_matrix import ACCEPT, AWAY, HTTP, LOGIN, ROLES, WEBSOCKET
 from tests.support.pages import page_tree_restore
 from tests.support.sign_in_here import sign_in_here_problems
@@ -113,19 +117,6 @@ class World:
     placeholders: dict
 
 
-def consent_give(user) -> None:
-    terms, _ = ConsentTerms.objects.get_or_create(
-        version="matrix-1", defaults={"text": "Online consultations are private."}
-    )
-    ConsentRecord.objects.create(user=user, terms=terms)
-
-
-def specialist_profile_create(user) -> SpecialistProfile:
-    return SpecialistProfile.objects.create(
-        user=user, kind="psychologist", bio="Listens first."
-    )
-
-
 def training_world_build(*, users: dict, course, lessons) -> dict:
     """The world trainer's program with a cohort of one social worker; another
     program she does not run, with its own cohort and social worker; and the
@@ -178,7 +169,7 @@ def world_build() -> World:
     for role in ("specialist", "other_specialist", "trainer", "coordinator"):
         totp_enrol(user=users[role], secret=TOTP_SECRET)
     for role in ("client", "other_client"):
-        consent_give(users[role])
+        consent_give(users[role], version="matrix-1")
     specialist = specialist_profile_create(users["specialist"])
     other_specialist = specialist_profile_create(users["other_specialist"])
     booking = booking_create(client=users["client"], specialist=specialist)

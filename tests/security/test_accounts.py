@@ -16,7 +16,7 @@ from accounts.mfa import totp_enrol
 from accounts.middleware import LAST_SEEN_SESSION_KEY
 from audit.models import AuditAction, AuditRecord
 from demo.people import DEMO_TOTP_SECRET
-from tests.factories import PASSWORD, user_create
+from tests.accounts.factories import PASSWORD, user_create
 from tests.support.i18n import uz
 from tests.support.mfa import MFA_PAGE, candidate_codes, totp_code
 
@@ -294,7 +294,7 @@ class StaffWebSocketTests:
 
         from cms.asgi import application
         from consultations.models import SpecialistProfile
-        from tests.factories import booking_create
+        from tests.consultations.factories import booking_create
 
         profile = SpecialistProfile.objects.create(user=user, kind="psychologist")
         booking = booking_create(client=user_create(), specialist=profile)

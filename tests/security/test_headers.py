@@ -21,7 +21,8 @@ from django.urls import path
 from cms.asgi import application
 from cms.middleware import admin_inline_scripts_stamp
 from consultations.models import SpecialistProfile
-from tests.factories import booking_create, user_create
+from tests.accounts.factories import user_create
+from tests.consultations.factories import booking_create
 
 pytestmark = pytest.mark.django_db
 REPO = Path(__file__).resolve().parents[2]
@@ -233,7 +234,7 @@ def production_env() -> dict:
         KOMAK_ESKIZ_PASSWORD=secrets.token_urlsafe(16),
         KOMAK_ESKIZ_SENDER="4546",
         KOMAK_NOTIFICATION_BACKENDS=(
-            "consultations.notifications.EmailBackend,accounts.sms.EskizSmsBackend"
+            "core.notifications.EmailBackend,accounts.sms.EskizSmsBackend"
         ),
         # And the console e-mail backend (accounts.E006).
         DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",

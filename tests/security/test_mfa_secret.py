@@ -9,8 +9,8 @@ from django.utils.html import escape
 
 from accounts.adapter import MFAAdapter, PlainSecretRefused
 from accounts.mfa import totp_enrol
-from consultations.encryption import encrypt_text
-from tests.factories import PASSWORD, user_create
+from core.encryption import encrypt_text
+from tests.accounts.factories import PASSWORD, user_create
 from tests.support.i18n import uz
 from tests.support.mfa import MFA_PAGE, totp_code
 

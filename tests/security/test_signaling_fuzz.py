@@ -32,7 +32,8 @@ from cms.asgi import application
 from consultations import consumers
 from consultations.models import ConsentRecord, ConsentTerms, SpecialistProfile
 from consultations.signaling import RateLimiter
-from tests.factories import booking_create, user_create
+from tests.accounts.factories import user_create
+from tests.consultations.factories import booking_create
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

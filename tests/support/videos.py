@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from wagtail.models import PageViewRestriction
 
-from tests.factories import course_create
+from tests.learning.factories import course_create
 from videos.models import LessonVideo, VideoCaption, VideoStatus
 
 # Long enough (over 256 bytes) for nginx to compress the captions and playlists.

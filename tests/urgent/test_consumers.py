@@ -21,7 +21,7 @@ from tests.consultations.test_signaling import (
     ORIGIN,
     session_cookie,
 )
-from tests.urgent.common import (
+from tests.urgent.factories import (
     client_create,
     coordinator_create,
     specialist_off_duty,

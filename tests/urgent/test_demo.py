@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from demo.duty import demo_duty_ensure
-from tests.urgent.common import specialist_off_duty
+from tests.urgent.factories import specialist_off_duty
 from urgent import selectors
 from urgent.models import DutyShift
 

@@ -23,7 +23,7 @@ from django.contrib.auth.models import Group
 from django.db import connection
 from django.utils import timezone
 from audit.models import AuditAction, AuditRecord
-from tests.factories import user_create
+from tests.accounts.factories import user_create
 from urgent.models import DutyShift, UrgentRequest
 from urgent.services import (
     UrgentError, urgent_request_create, urgent_request_take,

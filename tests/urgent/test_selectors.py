@@ -6,8 +6,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.factories import user_create
-from tests.urgent.common import (
+from tests.accounts.factories import user_create
+from tests.urgent.factories import (
     client_create,
     coordinator_create,
     specialist_off_duty,

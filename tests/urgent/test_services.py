@@ -11,7 +11,7 @@ from django_q.models import Schedule
 from audit.models import AuditAction, AuditRecord
 from audit.selectors import audit_chain_verify
 from tests.support.i18n import uz
-from tests.urgent.common import (
+from tests.urgent.factories import (
     client_create,
     coordinator_create,
     specialist_off_duty,
@@ -249,9 +249,7 @@ class EscalationTests:
     def test_coordinators_get_an_sms_when_set(self, settings, sms_log):
         settings.URGENT_ESCALATE_AFTER_SECONDS = 60
         settings.URGENT_ESCALATE_SMS = True
-        settings.KOMAK_NOTIFICATION_BACKENDS = [
-            "consultations.notifications.LoggingSmsBackend"
-        ]
+        settings.KOMAK_NOTIFICATION_BACKENDS = ["core.notifications.LoggingSmsBackend"]
         coordinator_create(phone_number="+998909998877")
         urgent, _ = services.urgent_request_create(
             client=client_create(full_name="Dilnoza Karimova")
@@ -284,8 +282,8 @@ class EscalationTests:
     def test_the_schedule_runs_every_minute(self):
         from django.core.management import call_command
 
-        call_command("schedule_urgent_tasks", stdout=mock.Mock())
-        call_command("schedule_urgent_tasks", stdout=mock.Mock())
+        call_command("schedule_tasks", stdout=mock.Mock())
+        call_command("schedule_tasks", stdout=mock.Mock())
         (schedule,) = Schedule.objects.filter(func="urgent.tasks.urgent_escalate")
         assert schedule.schedule_type == Schedule.MINUTES
         assert schedule.minutes == 1
@@ -363,8 +361,8 @@ class TidyTests:
     def test_the_tidy_is_scheduled_every_hour(self):
         from django.core.management import call_command
 
-        call_command("schedule_urgent_tasks", stdout=mock.Mock())
-        call_command("schedule_urgent_tasks", stdout=mock.Mock())
+        call_command("schedule_tasks", stdout=mock.Mock())
+        call_command("schedule_tasks", stdout=mock.Mock())
         (schedule,) = Schedule.objects.filter(func="urgent.tasks.urgent_tidy")
         assert schedule.schedule_type == Schedule.MINUTES
         assert schedule.minutes == 60

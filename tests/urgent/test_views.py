@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditRecord
-from tests.factories import user_create
+from tests.accounts.factories import user_create
 from tests.support.i18n import uz, uz_n
 from tests.support.pages import page_tree_restore
-from tests.urgent.common import (
+from tests.urgent.factories import (
     client_create,
     coordinator_create,
     specialist_off_duty,

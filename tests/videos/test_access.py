@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from wagtail.models import PageViewRestriction
 
 from accounts.roles import COORDINATOR, LEARNER, SOCIAL_WORKER, TRAINER
-from tests.factories import user_create
+from tests.accounts.factories import user_create
 from tests.support.videos import (
     CAPTION,
     SEGMENT,

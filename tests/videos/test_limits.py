@@ -18,8 +18,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from cms.uploads import LimitedUploadHandler, OversizedUpload, upload_limits
-from tests.factories import user_create
+from core.uploads import LimitedUploadHandler, OversizedUpload, upload_limits
+from tests.accounts.factories import user_create
 from tests.support.i18n import uz
 from tests.videos.limit_media import clip_write, duration_header_falsify
 from tests.videos.test_uploads import form_data
@@ -250,7 +250,7 @@ class FileSizeTests:
 
 
 class UploadHandlerTests:
-    """cms.uploads on its own: Django's multipart parser with our handler first."""
+    """core.uploads on its own: Django's multipart parser with our handler first."""
 
     def parse(self, *, size: int, limit: int | None):
         @upload_limits(lambda field: limit if field == "source" else None)

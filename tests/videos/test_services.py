@@ -11,7 +11,8 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from cms.page_cache import page_cache_clear
-from tests.factories import course_create, user_create
+from tests.accounts.factories import user_create
+from tests.learning.factories import course_create
 from tests.support.html import inline_scripts
 from tests.support.i18n import uz
 from videos.models import LessonVideo, VideoStatus

@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from cms.page_cache import page_cache_clear
-from tests.factories import user_create
+from tests.accounts.factories import user_create
 from tests.support.i18n import uz
 from videos.models import LessonVideo, VideoCaption, VideoStatus
 from videos.probe import ProbeError, media_probe

@@ -25,7 +25,8 @@ from audit.models import AuditRecord
 from consultations.models import (
     BookingStatus, ConsentRecord, ConsentTerms, SpecialistProfile,
 )
-from tests.factories import booking_create, user_create
+from tests.accounts.factories import user_create
+from tests.consultations.factories import booking_create
 from wellbeing.models import CheckIn
 from wellbeing.services import checkins_schedule
 

@@ -21,8 +21,12 @@ from accounts.services import user_data_export
 from audit.models import AuditAction, AuditRecord
 from consultations.models import BookingStatus
 from consultations.services import consent_withdraw
-from tests.consultations.test_booking import client_create, specialist_create
-from tests.factories import booking_create, user_create
+from tests.accounts.factories import user_create
+from tests.consultations.factories import (
+    booking_create,
+    client_create,
+    specialist_create,
+)
 from tests.support.i18n import uz
 from wellbeing import services, tasks, who5
 from wellbeing.charts import score_chart
@@ -233,8 +237,8 @@ class CheckinMessageTests:
         from django.core.management import call_command
         from django_q.models import Schedule
 
-        call_command("schedule_wellbeing_tasks", stdout=io.StringIO())
-        call_command("schedule_wellbeing_tasks", stdout=io.StringIO())
+        call_command("schedule_tasks", stdout=io.StringIO())
+        call_command("schedule_tasks", stdout=io.StringIO())
         funcs = set(
             Schedule.objects.filter(func__startswith="wellbeing.").values_list(
                 "func", flat=True

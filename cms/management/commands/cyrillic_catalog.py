@@ -13,7 +13,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from cms.transliteration import latin_to_cyrillic
+from core.transliteration import latin_to_cyrillic
 
 SOURCE = Path("uz") / "LC_MESSAGES" / "django.po"
 TARGET = Path("uz_Cyrl") / "LC_MESSAGES" / "django.po"

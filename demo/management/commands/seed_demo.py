@@ -24,8 +24,8 @@ from wagtail.images.models import Image
 
 from accounts.mfa import totp_enrol
 from accounts.middleware import staff_needs_two_factors
-from analytics.demo import seed_analytics
 from cms.setup import site_structure_ensure
+from demo.analytics import seed_analytics
 from demo.checkins import seed_checkins
 from demo.consultations import seed_consultations
 from demo.courses import PICTURES, DemoDataError, courses_read, lesson_body_prepare
