@@ -12,13 +12,13 @@ from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from consultations.models import Booking, BookingStatus, Topic
+from consultations.models import Booking, Topic
 from consultations.selectors import local_zone
 from wellbeing import who5
 from wellbeing.models import CheckIn
 from wellbeing.selectors import token_digest
 
-from .consultations import free_start
+from .consultations import past_talk_create
 
 # Five weeks of answers (0-5 per statement): 60 %, 68 %, 72 %, 44 % (low, and a
 # fall of 28 points) and 56 %.
@@ -36,22 +36,7 @@ def _first_session(client, profile, now: datetime) -> Booking:
     """The talk the check-ins followed: six weeks ago, at 11:00 or the next free
     hour."""
     day = timezone.localdate(now) - timedelta(weeks=WEEKS_AGO)
-    starts_at = free_start(
-        profile, datetime.combine(day, time(11, 0), tzinfo=local_zone())
-    )
-    ends_at = starts_at + timedelta(minutes=profile.session_minutes)
-    return Booking.objects.create(
-        client=client,
-        specialist=profile,
-        topic=Topic.GRIEF,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        status=BookingStatus.COMPLETED,
-        client_joined_at=starts_at,
-        specialist_joined_at=starts_at,
-        admitted_at=starts_at,
-        ended_at=ends_at,
-    )
+    return past_talk_create(client, profile, day, topic=Topic.GRIEF)
 
 
 def _checkin(

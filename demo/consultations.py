@@ -156,6 +156,40 @@ def _future_booking_ensure(client, profile, now: datetime) -> Booking:
     )
 
 
+def past_talk_create(
+    client,
+    profile: SpecialistProfile,
+    day,
+    *,
+    topic: str,
+    client_early: timedelta = timedelta(0),
+    specialist_early: timedelta = timedelta(0),
+    precall_result: dict | None = None,
+) -> Booking:
+    """A talk that took place on `day` at 11:00 (or the next free hour), for its
+    whole length; each person joined the given time before the start, and with
+    `precall_result` the client checked her connection ten minutes before."""
+    starts_at = free_start(
+        profile, datetime.combine(day, time(11, 0), tzinfo=local_zone())
+    )
+    ends_at = starts_at + timedelta(minutes=profile.session_minutes)
+    checked_at = starts_at - timedelta(minutes=10) if precall_result else None
+    return Booking.objects.create(
+        client=client,
+        specialist=profile,
+        topic=topic,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        status=BookingStatus.COMPLETED,
+        client_joined_at=starts_at - client_early,
+        specialist_joined_at=starts_at - specialist_early,
+        admitted_at=starts_at,
+        ended_at=ends_at,
+        precall_checked_at=checked_at,
+        precall_result=precall_result,
+    )
+
+
 def _past_booking_ensure(client, profile, now: datetime) -> Booking:
     """(c) A talk that took place a week ago."""
     past = Booking.objects.filter(
@@ -164,22 +198,13 @@ def _past_booking_ensure(client, profile, now: datetime) -> Booking:
     if past is not None:
         return past
     day = timezone.localdate(now) - timedelta(days=7)
-    starts_at = free_start(
-        profile, datetime.combine(day, time(11, 0), tzinfo=local_zone())
-    )
-    ends_at = starts_at + timedelta(minutes=profile.session_minutes)
-    return Booking.objects.create(
-        client=client,
-        specialist=profile,
+    return past_talk_create(
+        client,
+        profile,
+        day,
         topic=Topic.LONELINESS,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        status=BookingStatus.COMPLETED,
-        client_joined_at=starts_at - timedelta(minutes=3),
-        specialist_joined_at=starts_at - timedelta(minutes=5),
-        admitted_at=starts_at,
-        ended_at=ends_at,
-        precall_checked_at=starts_at - timedelta(minutes=10),
+        client_early=timedelta(minutes=3),
+        specialist_early=timedelta(minutes=5),
         precall_result={
             "rtt_ms": 140,
             "loss_percent": 0.5,

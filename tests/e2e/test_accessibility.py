@@ -164,20 +164,21 @@ UNUSED_NUMBERS = (
 )
 
 
-def phone_code_asked(page, base_url: str, language: str):
-    page.goto(f"{base_url}/{language}/accounts/login/phone/")
+def _phone_number_sent(page, address: str):
+    """Send an unused number in the phone form at `address`; the page it leads to."""
+    page.goto(address)
     page.fill("#id_phone", next(UNUSED_NUMBERS))
     with page.expect_navigation() as navigation:
         page.click("form:has(#id_phone) button[type=submit]")
     return navigation.value
+
+
+def phone_code_asked(page, base_url: str, language: str):
+    return _phone_number_sent(page, f"{base_url}/{language}/accounts/login/phone/")
 
 
 def new_phone_number_given(page, base_url: str, language: str):
-    page.goto(f"{base_url}/{language}/accounts/profile/phone/")
-    page.fill("#id_phone", next(UNUSED_NUMBERS))
-    with page.expect_navigation() as navigation:
-        page.click("form:has(#id_phone) button[type=submit]")
-    return navigation.value
+    return _phone_number_sent(page, f"{base_url}/{language}/accounts/profile/phone/")
 
 
 def staff_password_given(page, base_url: str, language: str):

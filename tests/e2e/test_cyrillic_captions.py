@@ -3,7 +3,6 @@ switches on the Uzbek captions at their Cyrillic address, and the cue Chromium
 shows is in Cyrillic letters, like the page around it."""
 
 import re
-import time
 
 import pytest
 
@@ -15,6 +14,7 @@ from tests.e2e.test_video_player import (  # noqa: F401 (video_server is a fixtu
     video_server,
 )
 from tests.support.i18n import uz
+from tests.support.waiting import eventually
 from videos.webvtt import webvtt_parse
 
 pytestmark = pytest.mark.e2e
@@ -34,12 +34,12 @@ def test_a_cyrillic_reader_sees_cyrillic_captions(video_server, chromium_browser
         assert re.fullmatch(r"[\u0400-\u04ff ]+", play_label), play_label
         assert play_label != uz("Play")
         page.locator("[data-play]").click()
-        cue_text = None
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not cue_text:
-            cue_text = page.evaluate(ACTIVE_CUE_TEXT)
-            time.sleep(0.1)
-        assert cue_text, "no caption cue became active"
+        cue_text = eventually(
+            lambda: page.evaluate(ACTIVE_CUE_TEXT),
+            timeout=60,
+            every=0.1,
+            what="a caption cue became active",
+        )
         # The trainer's Latin cue, written as the lesson pages are.
         latin_source = track.get_attribute("src").replace("/uz-cyrl.vtt", "/uz.vtt")
         latin = page.request.get(video_server.url + latin_source).text()

@@ -561,12 +561,12 @@ class PhonePlayerTests:
             )
             assert root_size == body_text
             page.get_by_role("button", name=uz("Play")).click()
-            cue_text = None
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and not cue_text:
-                cue_text = page.evaluate(ACTIVE_CUE_TEXT)
-                time.sleep(0.1)
-            assert cue_text, "no caption cue became active"
+            cue_text = eventually(
+                lambda: page.evaluate(ACTIVE_CUE_TEXT),
+                timeout=60,
+                every=0.1,
+                what="a caption cue became active",
+            )
             page.get_by_role("button", name=uz("Pause")).click()
             cue_text = page.evaluate(ACTIVE_CUE_TEXT)
             cues = [cue for cue in shown_cues(page) if cue["text"].strip()]

@@ -17,15 +17,9 @@ from tests.support.videos import (
     ready_video_create,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 FILES = ("master.m3u8", "234p.m3u8", "seg000.m4s", "poster.jpg", "download.mp4")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from tests.support.videos import lesson_showing, ready_video_create
 from videos.models import VideoCaption
 from videos.webvtt import webvtt_parse, webvtt_words_rewrite
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
 # Uzbek captions as a trainer writes them: a header line, a note, a named cue with
 # settings, a voice tag, italics and a character reference.
@@ -43,12 +43,6 @@ VTT_KAA = "WEBVTT\n\n00:00.000 --> 00:02.000\nAssalawma áleykum! Telefondı al�
 VTT_EN = "WEBVTT\n\n00:00.000 --> 00:02.000\nHello! Pick up the phone.\n"
 TRANSCRIPT = re.compile(r'<section class="video-transcript".*?</section>', re.S)
 LATIN_WORDS = ("Assalomu", "alaykum", "Telefonni", "oling", "qoʻngʻiroq", "qiling")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
 
 
 @pytest.fixture
