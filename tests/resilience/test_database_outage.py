@@ -106,6 +106,10 @@ course, lessons = course_create(title="Uzilish kursi", lessons=1)
 print(lessons[0].url)
 """
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([A-Za-z0-9]+)"')
+# The lesson's no-JavaScript "done" form posts beside the page (learning_lesson_form).
+COMPLETE_FORM_ACTION = re.compile(
+    r'<form method="post" action="([^"]+)" data-complete-form>'
+)
 EVENT_ID = re.compile(
     r'name="action" value="complete">\s*<input type="hidden" name="event_id" '
     r'value="([0-9a-f-]{36})"'
@@ -188,6 +192,7 @@ class DatabaseOutageTests:
         postgres, server, lesson_url = outage
         opener, _ = http_sign_in(server.url, "outage-learner", PASSWORD)
         _, _, page = fetch(server.url + lesson_url, opener)
+        form_url = server.url + COMPLETE_FORM_ACTION.search(page).group(1)
         form = {
             "csrfmiddlewaretoken": TOKEN.search(page).group(1),
             "action": "complete",
@@ -199,7 +204,7 @@ class DatabaseOutageTests:
         holder.execute("LOCK TABLE learning_lessonprogress IN ACCESS EXCLUSIVE MODE")
         answers = []
         sender = threading.Thread(
-            target=lambda: answers.append(fetch(server.url + lesson_url, opener, form))
+            target=lambda: answers.append(fetch(form_url, opener, form))
         )
         sender.start()
         try:
@@ -220,7 +225,7 @@ class DatabaseOutageTests:
             ).fetchone()[0]
         assert stored == 0
         # Sent again once the server is back, it is stored, once.
-        status, _, _ = fetch(server.url + lesson_url, opener, form)
+        status, _, _ = fetch(form_url, opener, form)
         assert status == 200
         with psycopg.connect(postgres.url("komak")) as connection:
             stored = connection.execute(
