@@ -81,6 +81,9 @@ def finished_before_paint(page, cdp, url: str) -> tuple[list[str], float]:
             break
         page.wait_for_timeout(100)
     assert paint_at, "no firstContentfulPaint lifecycle event"
+    # The page's own answer was seen to arrive, so an empty list below means the
+    # page painted before its last bytes were in, not that the answer was missed.
+    assert any(name == url for _at, name in finished), (url, finished)
     before = [
         name for at, name in finished if at <= paint_at[0] and name.startswith("http")
     ]

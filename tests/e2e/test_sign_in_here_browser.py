@@ -42,7 +42,10 @@ class SignInHereBrowserTests:
         asked = live_komak.url + BOOKING_PATH
         try:
             before, _paint_ms = finished_before_paint(page, cdp, asked)
-            assert before == [asked], before
+            # Nothing but the page itself was in before the paint. Chromium may
+            # paint the sign-in form while the page's last bytes are still coming
+            # (seen in one CI run), which is sooner still: then nothing was in.
+            assert before in ([asked], []), before
             # One document, answered in place: no redirect, no second page.
             assert documents == [(asked, 403)], documents
             assert page.url == asked
