@@ -37,6 +37,21 @@ def lesson_visible_get(*, lesson_id: int) -> LessonPage | None:
     return lesson.source_page() if lesson else None
 
 
+def lesson_live_get(*, lesson_id: int) -> LessonPage | None:
+    """A published lesson in the language its id names, restricted or not (see
+    `lesson_closed_to`)."""
+    return LessonPage.objects.live().filter(pk=lesson_id).first()
+
+
+def lesson_closed_to(lesson: LessonPage, request) -> bool:
+    """Whether one of the lesson's view restrictions (sign-in, group, password)
+    turns this request away, as Wagtail decides when it serves the page."""
+    return not all(
+        restriction.accept_request(request)
+        for restriction in lesson.get_view_restrictions()
+    )
+
+
 def learner_courses_in_progress(*, user) -> list[CourseProgress]:
     """Courses the learner has opened, most recently active first."""
     activity = (

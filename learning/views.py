@@ -22,6 +22,8 @@ from .models import LessonPage, LessonProgress, PracticeAnswer
 from .selectors import (
     learner_courses_in_progress,
     learner_lessons_done_count,
+    lesson_closed_to,
+    lesson_live_get,
     lesson_visible_get,
 )
 from .services import progress_events_record
@@ -130,13 +132,10 @@ def lesson_form_post(request, lesson_id: int):
     `lesson_id` is the lesson as the reader saw it, in her language: the answer is
     shown on that version, and recorded on its Uzbek lesson (`_record_one`).
     """
-    lesson = LessonPage.objects.live().filter(pk=lesson_id).first()
+    lesson = lesson_live_get(lesson_id=lesson_id)
     if lesson is None:
         raise Http404
-    if not all(
-        restriction.accept_request(request)
-        for restriction in lesson.get_view_restrictions()
-    ):
+    if lesson_closed_to(lesson, request):
         # Nothing is recorded for a reader the lesson is closed to; Wagtail asks
         # for the sign-in or the password on the lesson page itself.
         return HttpResponseRedirect(lesson.url)
