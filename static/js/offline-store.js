@@ -75,16 +75,22 @@ export function pageKey(url) {
   return address.origin + address.pathname;
 }
 
-// All complete saves, newest first per page: [{ name, meta }].
+// The address of a save's meta, from its cache's name.
+function metaAddress(name) {
+  const path = name.slice(LESSON_PREFIX.length, name.lastIndexOf(":"));
+  return new URL(path, self.location.origin).href + META_QUERY;
+}
+
+// All complete saves, newest first per page: [{ name, meta }]. Reads with
+// caches.match, never caches.open: opening a cache that another tab (or the Remove
+// button) has just deleted would create it again, empty.
 export async function savedLessons() {
   const names = (await caches.keys()).filter((name) => name.startsWith(LESSON_PREFIX));
   const found = new Map();
   for (const name of names) {
-    const cache = await caches.open(name);
-    const requests = await cache.keys();
-    const metaRequest = requests.find((request) => request.url.endsWith(META_QUERY));
-    const meta = metaRequest ? await (await cache.match(metaRequest)).json() : null;
-    if (!meta) continue; // unfinished (or being saved now): not listed
+    const response = await caches.match(metaAddress(name), { cacheName: name });
+    const meta = response ? await response.json() : null;
+    if (!meta) continue; // unfinished, being saved now, or just removed: not listed
     const earlier = found.get(meta.url);
     if (!earlier || earlier.meta.savedAt < meta.savedAt) found.set(meta.url, { name, meta });
   }
@@ -110,9 +116,7 @@ export async function unfinishedRemove(olderThanMs = 10 * 60 * 1000) {
     if (!name.startsWith(LESSON_PREFIX)) continue;
     const savedAt = Number(name.split(":").pop());
     if (Date.now() - savedAt < olderThanMs) continue;
-    const cache = await caches.open(name);
-    const keys = await cache.keys();
-    if (!keys.some((request) => request.url.endsWith(META_QUERY))) await caches.delete(name);
+    if (!(await caches.match(metaAddress(name), { cacheName: name }))) await caches.delete(name);
   }
 }
 
