@@ -4,11 +4,12 @@ Chromium against a real Daphne with the demo content, on a 320 CSS px wide scree
 Each page answers 200 (the not-found page 404) and is itself, not the sign-in put
 in its place. On it: axe-core's rules for WCAG 2.0, 2.1 and 2.2 at levels A and AA
 find nothing (a machine finds only part of what WCAG asks: this is no full audit);
-aria-describedby, -labelledby and -controls point to elements that exist; nothing
-scrolls sideways (reflow, WCAG 1.4.10); shown buttons, fields, button-styled links
-and menu links are at least 48x48 CSS px (our own rule, stricter than WCAG 2.5.8's
-24 px); and `<html lang>` is the language of the address. In Uzbek every page is
-checked again with the comfort settings on (24 px text and high contrast).
+aria-describedby, -labelledby and -controls point to elements that exist (a
+description or a label to one with words in it); nothing scrolls sideways (reflow,
+WCAG 1.4.10); shown buttons, fields, button-styled links and menu links are at least
+48x48 CSS px (our own rule, stricter than WCAG 2.5.8's 24 px); and `<html lang>` is
+the language of the address. In Uzbek every page is checked again with the comfort
+settings on (24 px text and high contrast).
 
 Which URL names these pages stand for, and why the others are not pages to check:
 tests/e2e/test_accessibility_coverage.py, which fails when a URL name is neither.

@@ -77,7 +77,13 @@ BROKEN_REFERENCES = """
   for (const attribute of ["aria-describedby", "aria-labelledby", "aria-controls"]) {
     for (const element of document.querySelectorAll(`[${attribute}]`)) {
       for (const id of element.getAttribute(attribute).split(/\\s+/).filter(Boolean)) {
-        if (!document.getElementById(id)) broken.push(`${attribute}=${id}`);
+        const target = document.getElementById(id);
+        if (!target) broken.push(`${attribute}=${id}`);
+        // A label or description that says nothing (such as a <p> that a list
+        // inside it closed) is as broken as a missing one.
+        else if (attribute !== "aria-controls" && !target.textContent.trim()) {
+          broken.push(`${attribute}=${id} (empty)`);
+        }
       }
     }
   }
@@ -87,5 +93,6 @@ BROKEN_REFERENCES = """
 
 
 def broken_references(page) -> list[str]:
-    """aria-describedby, -labelledby and -controls that point to no element."""
+    """aria-describedby, -labelledby and -controls that point to no element, and
+    aria-describedby and -labelledby that point to an element without text."""
     return page.evaluate(BROKEN_REFERENCES)
