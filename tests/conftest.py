@@ -63,6 +63,16 @@ def live_komak():
 
 
 @pytest.fixture(scope="module")
+def video_server(live_komak):
+    """The shared test server, once its demo video has been transcoded by a
+    django-q2 cluster (as `make run` does), so that lessons show the player."""
+    from tests.support.videos import demo_video_transcoded
+
+    demo_video_transcoded(live_komak)
+    return live_komak
+
+
+@pytest.fixture(scope="module")
 def chromium_browser():
     """Chromium for one test module. Not session-wide: Playwright's sync API keeps an
     event loop running while it is open, which would break asyncio tests after it."""

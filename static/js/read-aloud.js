@@ -6,7 +6,28 @@
 // practice simulation (static/js/simulation.js) the screen is replaced without a page
 // load, and the button, kept outside it, must read the screen shown now. A replaced
 // screen announces itself with a "komak:screen-changed" event, which stops reading.
+//
+// Controls inside the text marked data-read-skip (the video player's buttons, times
+// and quality choices) are not read: a listener wants the lesson, not "0:00 / 0:29,
+// 0.75×, 1×, 1.25×".
 const button = document.querySelector("[data-read-aloud]");
+
+// The text as shown, without the parts marked data-read-skip. They are taken out of
+// the layout only while innerText is read, in one task, so nothing is painted so.
+function spokenText(target) {
+  const skipped = [...target.querySelectorAll("[data-read-skip]")];
+  const before = skipped.map((element) => element.style.getPropertyValue("display"));
+  const priority = skipped.map((element) => element.style.getPropertyPriority("display"));
+  skipped.forEach((element) => element.style.setProperty("display", "none", "important"));
+  try {
+    return target.innerText;
+  } finally {
+    skipped.forEach((element, index) => {
+      if (before[index]) element.style.setProperty("display", before[index], priority[index]);
+      else element.style.removeProperty("display");
+    });
+  }
+}
 
 function readTarget() {
   return button && document.querySelector(button.dataset.readAloud);
@@ -62,7 +83,7 @@ if (button && "speechSynthesis" in window) {
     const target = readTarget();
     const voice = voiceForPage();
     if (!target || !voice) return;
-    const utterance = new SpeechSynthesisUtterance(target.innerText);
+    const utterance = new SpeechSynthesisUtterance(spokenText(target));
     utterance.voice = voice;
     utterance.lang = voice.lang;
     utterance.rate = 0.9; // a little slower than the default, for older listeners

@@ -35,6 +35,11 @@ FAKE_VOICES = """
 """
 
 
+def words(text: str) -> str:
+    """Text with every run of spaces and line breaks as one space."""
+    return " ".join(text.split())
+
+
 def with_voices(context, languages):
     context.add_init_script(f"({FAKE_VOICES})({list(languages)!r});".replace("'", '"'))
 
@@ -88,19 +93,36 @@ class ReadAloudTests:
             context.close()
 
     def test_reads_the_lesson_with_an_uzbek_voice_and_stops(
-        self, live_komak, chromium_browser
+        self, video_server, chromium_browser
     ):
         context = chromium_browser.new_context(locale="uz-UZ")
         with_voices(context, ["ru-RU", "uz-UZ"])
         page = context.new_page()
         try:
-            page.goto(live_komak.url + LESSON)
+            page.goto(video_server.url + LESSON)
+            # The player has taken the video over: its controls are shown.
+            page.locator("[data-video-player][data-ready]").wait_for()
+            controls = page.locator("[data-video-controls]")
+            assert controls.is_visible()
             button = page.get_by_role("button", name=uz("Read aloud"))
             button.wait_for()
             button.click()
             spoken = page.evaluate("window.__spoken")
-            lesson_text = page.locator(".lesson-read").inner_text()
-            assert spoken == [{"text": lesson_text, "lang": "uz-UZ"}]
+            assert [item["lang"] for item in spoken] == ["uz-UZ"]
+
+            # The lesson as shown, word for word, but the player's controls: a
+            # listener wants the lesson, not "0:00 / 0:29, 0.75×, 1×, 1.25×".
+            lesson_words = words(page.locator(".lesson-read").inner_text())
+            control_words = words(controls.inner_text())
+            assert f"▶ {uz('Play')}" in control_words
+            assert uz("Speed") in control_words
+            assert control_words in lesson_words
+            assert words(spoken[0]["text"]) == lesson_words.replace(
+                control_words, ""
+            ).replace("  ", " ")
+            # The controls are in the page as they were.
+            assert controls.is_visible()
+            assert controls.get_attribute("style") in (None, "")
             stop = page.get_by_role("button", name=uz("Stop reading"))
             assert stop.get_attribute("aria-pressed") == "true"
             stop.click()

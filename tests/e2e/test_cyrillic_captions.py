@@ -7,12 +7,7 @@ import re
 import pytest
 
 from core.transliteration import latin_to_cyrillic
-from tests.e2e.test_video_player import (  # noqa: F401 (video_server is a fixture)
-    ACTIVE_CUE_TEXT,
-    LESSON_PATH,
-    anonymous_page,
-    video_server,
-)
+from tests.e2e.test_video_player import ACTIVE_CUE_TEXT, LESSON_PATH, anonymous_page
 from tests.support.i18n import uz
 from tests.support.waiting import eventually
 from videos.webvtt import webvtt_parse
@@ -22,7 +17,7 @@ pytestmark = pytest.mark.e2e
 CYRILLIC_PATH = LESSON_PATH.replace("/uz/", "/uz-cyrl/", 1)
 
 
-def test_a_cyrillic_reader_sees_cyrillic_captions(video_server, chromium_browser):  # noqa: F811
+def test_a_cyrillic_reader_sees_cyrillic_captions(video_server, chromium_browser):
     page = anonymous_page(chromium_browser, width=360, height=740)
     try:
         page.goto(video_server.url + CYRILLIC_PATH)

@@ -29,7 +29,6 @@ from tests.e2e.test_progress_queue_browser import (
 from tests.e2e.test_video_player import LESSON_PATH
 from tests.support.homes import home_path
 from tests.support.i18n import uz
-from tests.support.videos import demo_video_transcoded
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
@@ -51,13 +50,6 @@ WORKER_READY_JS = """async () => {
     const names = await caches.keys();
     return Boolean(registration.active) && names.includes("komak-offline-v1");
 }"""
-
-
-@pytest.fixture(scope="module")
-def video_server(live_komak):
-    """The shared test server, once its demo video has been transcoded."""
-    demo_video_transcoded(live_komak)
-    return live_komak
 
 
 SAVED = "Saved on this phone (%(size)s). It opens from this address without internet."

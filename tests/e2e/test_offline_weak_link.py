@@ -32,7 +32,6 @@ from tests.e2e.test_offline_lessons_browser import (
 from tests.e2e.test_video_player import LESSON_PATH
 from tests.support.live import CHROMIUM_ARGS
 from tests.support.parts import require_chromium
-from tests.support.videos import demo_video_transcoded
 
 pytestmark = pytest.mark.e2e
 
@@ -58,12 +57,6 @@ def chromium_routing_workers():
             del os.environ[WORKER_ROUTES]
         else:
             os.environ[WORKER_ROUTES] = before
-
-
-@pytest.fixture(scope="module")
-def video_server(live_komak):
-    demo_video_transcoded(live_komak)
-    return live_komak
 
 
 class HangingLink:

@@ -20,7 +20,6 @@ from tests.e2e.test_learner_journey import new_learner
 from tests.e2e.test_progress_queue_browser import STORE_JS
 from tests.support.homes import home_path
 from tests.support.i18n import uz
-from tests.support.videos import demo_video_transcoded
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.e2e
@@ -47,14 +46,6 @@ delete window.ManagedMediaSource;
 """
 # Daphne's access log: one line per answer the server sent.
 ACCESS_LINE = re.compile(r'"(?:GET|HEAD) (\S+)" (\d{3}) ')
-
-
-@pytest.fixture(scope="module")
-def video_server(live_komak):
-    """The shared test server, once its demo video has been transcoded by a
-    django-q2 cluster."""
-    demo_video_transcoded(live_komak)
-    return live_komak
 
 
 def sign_in(page, base_url, username="learner"):
