@@ -13,7 +13,7 @@
 const button = document.querySelector("[data-read-aloud]");
 
 // The text as shown, without the parts marked data-read-skip. They are taken out of
-// the layout only while innerText is read, in one task, so nothing is painted so.
+// the layout only while innerText is read, within one task, so no frame shows them gone.
 function spokenText(target) {
   const skipped = [...target.querySelectorAll("[data-read-skip]")];
   const before = skipped.map((element) => element.style.getPropertyValue("display"));
